@@ -1,0 +1,207 @@
+//! The pipeline: discover → parse → schema → model → rules. Produces symbolic diagnostics.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde_json::Value;
+
+use crate::config::{self, Config};
+use crate::date::Date;
+use crate::diagnostic::{Diagnostic, Loc};
+use crate::model::{Doc, Kind, Model};
+use crate::parse::{self, Problem};
+use crate::rules::{self, Code};
+use crate::schema;
+
+/// A checked file: its path relative to the root (with `/`) and, when readable, its text.
+pub struct SourceFile {
+    pub rel: String,
+    pub text: String,
+    /// How many YAML documents the file holds (diagnostics name the document when > 1).
+    pub yaml_docs: usize,
+}
+
+pub struct Outcome {
+    pub files: Vec<SourceFile>,
+    pub documents: usize,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Lists the files to check under `root`, sorted by relative path. A symlink is never
+/// followed, and nothing but regular files is opened (a FIFO named x.yaml cannot hang us).
+pub fn discover(root: &Path, config: &Config) -> Result<Vec<(String, PathBuf)>, String> {
+    let meta = std::fs::metadata(root).map_err(|e| format!("cannot read {}: {e}", root.display()))?;
+    if meta.is_file() {
+        let name = root.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        return Ok(vec![(name, root.to_path_buf())]);
+    }
+    let mut files = Vec::new();
+    let walk = walkdir::WalkDir::new(root)
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || e.file_name() != ".git");
+    for entry in walk {
+        let entry = entry.map_err(|e| format!("cannot read {}: {e}", root.display()))?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel_path = entry.path().strip_prefix(root).unwrap_or(entry.path());
+        let rel = rel_path
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        if rel == config::FILE_NAME || !config.selects(&rel) {
+            continue;
+        }
+        files.push((rel, entry.into_path()));
+    }
+    files.sort();
+    Ok(files)
+}
+
+struct FileResult {
+    source: SourceFile,
+    docs: Vec<(usize, Kind, Value)>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads, parses and schema-checks one file.
+fn check_file(index: usize, rel: String, path: &Path) -> FileResult {
+    let mut out = FileResult {
+        source: SourceFile {
+            rel,
+            text: String::new(),
+            yaml_docs: 0,
+        },
+        docs: Vec::new(),
+        diagnostics: Vec::new(),
+    };
+    let diag = |code, loc, msg: String| Diagnostic::new(code, index, loc, msg);
+    let bytes = match read_limited(path) {
+        Ok(b) => b,
+        Err((code, message)) => {
+            out.diagnostics.push(diag(code, Loc::File, message));
+            return out;
+        }
+    };
+    let text = match parse::decode(&bytes) {
+        Ok(t) => t,
+        Err(Problem::Syntax { pos, message }) => {
+            out.diagnostics.push(diag(Code::P001, Loc::At(pos), message));
+            return out;
+        }
+        Err(_) => return out,
+    };
+    let parsed = parse::parse(&text, false);
+    out.source.text = text;
+    out.source.yaml_docs = parsed.docs.len();
+    for p in parsed.problems {
+        out.diagnostics.push(match p {
+            Problem::Syntax { pos, message } => diag(Code::P001, Loc::At(pos), message),
+            Problem::DuplicateKey { doc, pointer, key_span } => {
+                let key = pointer.rsplit('/').next().unwrap_or_default().to_string();
+                let loc = Loc::Exact { doc, pointer, span: key_span };
+                diag(Code::P002, loc, format!("duplicate key `{}`", unescape(&key)))
+            }
+            Problem::Limit { message } => diag(Code::P004, Loc::File, message),
+        });
+    }
+    if out.diagnostics.iter().any(|d| d.code == Code::P004) {
+        out.source.yaml_docs = 0;
+        return out;
+    }
+    for (n, doc) in parsed.docs.into_iter().enumerate() {
+        let node = |pointer: &str| Loc::Node { doc: n, pointer: pointer.into(), key: false };
+        let Some(api) = doc.value.get("apiVersion").and_then(Value::as_str) else { continue };
+        if !api.starts_with("foureyes.dev/") {
+            continue;
+        }
+        if api != "foureyes.dev/v1" {
+            let msg = format!("unknown apiVersion `{api}`: this foureyes reads foureyes.dev/v1");
+            out.diagnostics.push(diag(Code::P003, node("/apiVersion"), msg));
+            continue;
+        }
+        let kind = match doc.value.get("kind") {
+            Some(Value::String(k)) => match Kind::from_name(k) {
+                Some(kind) => kind,
+                None => {
+                    let msg = format!(
+                        "unknown kind `{k}`: expected one of People, Team, OwnershipMap, SlaPolicy, Exception, Remediation"
+                    );
+                    out.diagnostics.push(diag(Code::P003, node("/kind"), msg));
+                    continue;
+                }
+            },
+            Some(_) => {
+                out.diagnostics.push(diag(Code::P003, node("/kind"), "`kind` must be a string".into()));
+                continue;
+            }
+            None => {
+                out.diagnostics.push(diag(Code::P003, node(""), "missing `kind`".into()));
+                continue;
+            }
+        };
+        for v in schema::validate(kind, &doc.value) {
+            let loc = Loc::Node { doc: n, pointer: v.pointer, key: v.key };
+            out.diagnostics.push(diag(Code::S001, loc, v.message));
+        }
+        out.docs.push((n, kind, doc.value));
+    }
+    out
+}
+
+fn unescape(segment: &str) -> String {
+    segment.replace("~1", "/").replace("~0", "~")
+}
+
+/// Reads a file, refusing one over the size limit without reading all of it.
+fn read_limited(path: &Path) -> Result<Vec<u8>, (Code, String)> {
+    use std::io::Read;
+    let unreadable = |e: std::io::Error| (Code::P001, format!("cannot read file: {e}"));
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    let mut bytes = Vec::new();
+    file.take(parse::MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > parse::MAX_FILE_BYTES {
+        let msg = format!("file is larger than {} MiB", parse::MAX_FILE_BYTES >> 20);
+        return Err((Code::P004, msg));
+    }
+    Ok(bytes)
+}
+
+/// Runs the whole check over `root`.
+pub fn run(root: &Path, config: &Config, today: Date) -> Result<Outcome, String> {
+    let found = discover(root, config)?;
+    let results: Vec<FileResult> = found
+        .into_par_iter()
+        .enumerate()
+        .map(|(i, (rel, path))| check_file(i, rel, &path))
+        .collect();
+    let mut files = Vec::with_capacity(results.len());
+    let mut diagnostics = Vec::new();
+    let mut raw_docs = Vec::new();
+    for (i, r) in results.into_iter().enumerate() {
+        files.push(r.source);
+        diagnostics.extend(r.diagnostics);
+        raw_docs.extend(r.docs.into_iter().map(|(n, kind, v)| (i, n, kind, v)));
+    }
+    let docs: Vec<Doc> = raw_docs
+        .into_par_iter()
+        .map(|(file, n, kind, v)| Doc::from_value(file, n, kind, &v))
+        .collect();
+    let model = Model::build(&docs, today);
+    diagnostics.extend(rules::run(&model));
+    diagnostics.retain_mut(|d| match config.severity(d.code) {
+        Some(s) => {
+            d.severity = s;
+            true
+        }
+        None => false,
+    });
+    Ok(Outcome {
+        files,
+        documents: docs.len(),
+        diagnostics,
+    })
+}

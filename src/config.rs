@@ -1,0 +1,125 @@
+//! `foureyes.yaml`: which files to check and how severe each rule is.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use globset::{GlobSet, GlobSetBuilder};
+use serde::Deserialize;
+
+use crate::diagnostic::Severity;
+use crate::parse::{self, Problem};
+use crate::rules::Code;
+
+pub const FILE_NAME: &str = "foureyes.yaml";
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Raw {
+    #[serde(default)]
+    include: Option<Vec<String>>,
+    #[serde(default)]
+    exclude: Vec<String>,
+    #[serde(default)]
+    rules: HashMap<String, String>,
+}
+
+pub struct Config {
+    include: GlobSet,
+    exclude: GlobSet,
+    /// Per-rule override: a severity, or `None` for off.
+    rules: HashMap<Code, Option<Severity>>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config::from_raw(Raw {
+            include: None,
+            exclude: Vec::new(),
+            rules: HashMap::new(),
+        })
+        .expect("the default config is valid")
+    }
+}
+
+fn globs(patterns: &[String]) -> Result<GlobSet, String> {
+    let mut b = GlobSetBuilder::new();
+    for p in patterns {
+        let g = globset::GlobBuilder::new(p)
+            .literal_separator(true)
+            .build()
+            .map_err(|e| format!("invalid glob `{p}`: {}", e.kind()))?;
+        b.add(g);
+    }
+    b.build().map_err(|e| e.to_string())
+}
+
+impl Config {
+    /// Reads a config file; any problem is an error (a broken config is never ignored).
+    pub fn load(path: &Path) -> Result<Config, String> {
+        let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let fail = |what: String| format!("{}: {what}", path.display());
+        let text = parse::decode(&bytes).map_err(|_| fail("not valid UTF-8 text".into()))?;
+        let parsed = parse::parse(&text, false);
+        if let Some(p) = parsed.problems.first() {
+            return Err(fail(match p {
+                Problem::Syntax { pos, message } => {
+                    format!("{}:{}: {message}", pos.line, pos.col)
+                }
+                Problem::DuplicateKey { pointer, key_span, .. } => format!(
+                    "{}:{}: duplicate key `{}`",
+                    key_span.start.line,
+                    key_span.start.col,
+                    pointer.rsplit('/').next().unwrap_or_default()
+                ),
+                Problem::Limit { message } => message.clone(),
+            }));
+        }
+        let value = match &parsed.docs[..] {
+            [] => serde_json::Value::Object(Default::default()),
+            [one] if one.value.is_null() => serde_json::Value::Object(Default::default()),
+            [one] => one.value.clone(),
+            _ => return Err(fail("expected a single YAML document".into())),
+        };
+        let raw = Raw::deserialize(&value).map_err(|e| fail(e.to_string()))?;
+        Config::from_raw(raw).map_err(fail)
+    }
+
+    fn from_raw(raw: Raw) -> Result<Config, String> {
+        let include = raw
+            .include
+            .unwrap_or_else(|| vec!["**/*.yaml".into(), "**/*.yml".into()]);
+        let mut rules = HashMap::new();
+        for (code, level) in raw.rules {
+            let c = Code::parse(&code).ok_or_else(|| format!("unknown rule `{code}` in `rules`"))?;
+            let sev = match level.as_str() {
+                "error" => Some(Severity::Error),
+                "warning" => Some(Severity::Warning),
+                "off" => None,
+                other => {
+                    return Err(format!(
+                        "rule {code}: `{other}` is not one of error, warning, off"
+                    ));
+                }
+            };
+            rules.insert(c, sev);
+        }
+        Ok(Config {
+            include: globs(&include)?,
+            exclude: globs(&raw.exclude)?,
+            rules,
+        })
+    }
+
+    /// Whether a file (path relative to the checked root, with `/`) is checked.
+    pub fn selects(&self, rel: &str) -> bool {
+        self.include.is_match(rel) && !self.exclude.is_match(rel)
+    }
+
+    /// The configured severity of a rule, `None` when it is off.
+    pub fn severity(&self, code: Code) -> Option<Severity> {
+        match self.rules.get(&code) {
+            Some(s) => *s,
+            None => Some(code.rule().severity),
+        }
+    }
+}

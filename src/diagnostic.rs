@@ -1,0 +1,94 @@
+//! Findings as rules report them: a code, a message and a symbolic location (file, document,
+//! JSON pointer). Only renderers turn locations into lines and columns.
+
+use crate::model::Doc;
+use crate::parse::{Pos, Span};
+use crate::rules::Code;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Loc {
+    /// The whole file (no line).
+    File,
+    /// A position known from parsing (P001).
+    At(Pos),
+    /// A node of a document, by pointer; `key` points at the mapping key instead of its value.
+    Node {
+        doc: usize,
+        pointer: String,
+        key: bool,
+    },
+    /// A node whose span is known exactly (P002: the second of two equal keys).
+    Exact {
+        doc: usize,
+        pointer: String,
+        span: Span,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    pub code: Code,
+    pub severity: Severity,
+    pub message: String,
+    pub file: usize,
+    pub loc: Loc,
+    /// Other nodes of the same document that explain the finding (the other party).
+    pub related: Vec<(String, String)>,
+}
+
+impl Diagnostic {
+    pub fn new(code: Code, file: usize, loc: Loc, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            code,
+            severity: code.rule().severity,
+            message: message.into(),
+            file,
+            loc,
+            related: Vec::new(),
+        }
+    }
+
+    /// A diagnostic on the value at `pointer` in `doc`.
+    pub fn at(code: Code, doc: &Doc, pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        let loc = Loc::Node {
+            doc: doc.index,
+            pointer: pointer.into(),
+            key: false,
+        };
+        Diagnostic::new(code, doc.file, loc, message)
+    }
+
+    pub fn with_related(mut self, pointer: impl Into<String>, label: impl Into<String>) -> Self {
+        self.related.push((pointer.into(), label.into()));
+        self
+    }
+
+    pub fn pointer(&self) -> Option<&str> {
+        match &self.loc {
+            Loc::Node { pointer, .. } | Loc::Exact { pointer, .. } => Some(pointer),
+            Loc::File | Loc::At(_) => None,
+        }
+    }
+
+    pub fn doc(&self) -> Option<usize> {
+        match &self.loc {
+            Loc::Node { doc, .. } | Loc::Exact { doc, .. } => Some(*doc),
+            Loc::File | Loc::At(_) => None,
+        }
+    }
+}

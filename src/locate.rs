@@ -1,0 +1,109 @@
+//! Turns symbolic locations into lines, columns and byte ranges. Only files that have
+//! diagnostics are parsed again, this time recording spans; a clean file costs nothing here.
+
+use std::collections::BTreeMap;
+
+use crate::check::SourceFile;
+use crate::diagnostic::{Diagnostic, Loc};
+use crate::parse::{self, Pos, Span, SpanMap};
+
+/// A byte range in a file's text, with the 1-based line and column of its start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Place {
+    pub line: u32,
+    pub col: u32,
+    pub start: usize,
+    pub len: usize,
+}
+
+pub struct Located {
+    pub diag: Diagnostic,
+    /// None for file-level diagnostics.
+    pub place: Option<Place>,
+    /// The other party's nodes, with labels.
+    pub related: Vec<(Place, String)>,
+}
+
+/// Character index → byte offset (files are mostly ASCII, where they are equal).
+fn byte_offset(text: &str, index: u32) -> usize {
+    let index = index as usize;
+    if text.is_ascii() {
+        return index.min(text.len());
+    }
+    text.char_indices().nth(index).map_or(text.len(), |(b, _)| b)
+}
+
+fn place(text: &str, span: Span) -> Place {
+    let start = byte_offset(text, span.start.index);
+    let end = byte_offset(text, span.end.index).max(start);
+    Place {
+        line: span.start.line,
+        col: span.start.col,
+        start,
+        len: end - start,
+    }
+}
+
+fn point(text: &str, pos: Pos) -> Place {
+    place(text, Span { start: pos, end: pos })
+}
+
+/// Finds the span of `pointer`, or of its nearest ancestor that has one (nodes copied from
+/// an alias have no span of their own).
+fn lookup(spans: &SpanMap, pointer: &str, key: bool) -> Option<Span> {
+    let mut p = pointer;
+    let mut exact = true;
+    loop {
+        if let Some((k, v)) = spans.get(p) {
+            return Some(if key && exact { k.unwrap_or(*v) } else { *v });
+        }
+        let cut = p.rfind('/')?;
+        p = &p[..cut];
+        exact = false;
+    }
+}
+
+pub fn locate(files: &[SourceFile], diagnostics: Vec<Diagnostic>) -> Vec<Located> {
+    let mut by_file: BTreeMap<usize, Vec<Diagnostic>> = BTreeMap::new();
+    for d in diagnostics {
+        by_file.entry(d.file).or_default().push(d);
+    }
+    let mut out = Vec::new();
+    for (file, diags) in by_file {
+        let text = &files[file].text;
+        let needs_spans = diags.iter().any(|d| matches!(d.loc, Loc::Node { .. }));
+        let docs = if needs_spans { parse::parse(text, true).docs } else { Vec::new() };
+        let node = |doc: usize, pointer: &str, key: bool| {
+            let spans = &docs.get(doc)?.spans;
+            lookup(spans, pointer, key).map(|s| place(text, s))
+        };
+        for d in diags {
+            let place = match &d.loc {
+                Loc::File => None,
+                Loc::At(pos) => Some(point(text, *pos)),
+                Loc::Exact { span, .. } => Some(place(text, *span)),
+                Loc::Node { doc, pointer, key } => node(*doc, pointer, *key),
+            };
+            let related = match d.doc() {
+                Some(doc) => d
+                    .related
+                    .iter()
+                    .filter_map(|(p, label)| Some((node(doc, p, false)?, label.clone())))
+                    .collect(),
+                None => Vec::new(),
+            };
+            out.push(Located { diag: d, place, related });
+        }
+    }
+    out.sort_by(|a, b| {
+        let key = |l: &Located| {
+            let (line, col) = l.place.map_or((0, 0), |p| (p.line, p.col));
+            (l.diag.file, line, col, l.diag.code)
+        };
+        key(a)
+            .cmp(&key(b))
+            .then_with(|| a.diag.pointer().cmp(&b.diag.pointer()))
+            .then_with(|| a.diag.message.cmp(&b.diag.message))
+    });
+    out
+}

@@ -1,0 +1,521 @@
+//! YAML → `serde_json::Value`, driven by saphyr's event parser.
+//!
+//! We build the value ourselves from saphyr's events instead of loading `MarkedYaml` first:
+//! that lets us refuse duplicate keys (P002), bound nesting depth and alias expansion while
+//! building (a YAML bomb never gets expanded), and record spans only when asked for them.
+
+use std::collections::HashMap;
+
+use saphyr_parser::{Event, Parser, ScalarStyle, Span as YSpan, Tag};
+use serde_json::{Map, Number, Value};
+
+/// Safety limits; a file that exceeds one is reported as P004 and not checked further.
+pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+pub const MAX_DEPTH: usize = 64;
+pub const MAX_ALIAS_NODES: usize = 10_000;
+
+/// A position in a file: character index (for conversion to bytes), 1-based line and column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Pos {
+    pub line: u32,
+    pub col: u32,
+    pub index: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Span {
+    pub start: Pos,
+    pub end: Pos,
+}
+
+impl From<YSpan> for Span {
+    fn from(s: YSpan) -> Span {
+        let p = |m: saphyr_parser::Marker| Pos {
+            line: m.line() as u32,
+            col: m.col() as u32 + 1,
+            index: m.index() as u32,
+        };
+        Span {
+            start: p(s.start),
+            end: p(s.end),
+        }
+    }
+}
+
+/// Spans of one document, keyed by JSON pointer: the key's span (for mapping entries) and
+/// the value's span.
+pub type SpanMap = HashMap<String, (Option<Span>, Span)>;
+
+pub struct Document {
+    pub value: Value,
+    pub spans: SpanMap,
+}
+
+/// A problem found while parsing; positions are exact, so these carry spans, not pointers.
+#[derive(Debug)]
+pub enum Problem {
+    /// P001: not valid YAML (or not text).
+    Syntax { pos: Pos, message: String },
+    /// P002: the second occurrence of a key in one mapping.
+    DuplicateKey {
+        doc: usize,
+        pointer: String,
+        key_span: Span,
+    },
+    /// P004: a safety limit was exceeded.
+    Limit { message: String },
+}
+
+pub struct Parsed {
+    pub docs: Vec<Document>,
+    pub problems: Vec<Problem>,
+}
+
+/// Decodes file bytes as YAML text: UTF-8 (BOM stripped) or UTF-16 with a BOM.
+pub fn decode(bytes: &[u8]) -> Result<String, Problem> {
+    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        return utf8(rest);
+    }
+    let utf16 = |big: bool, rest: &[u8]| -> Result<String, Problem> {
+        if rest.len() % 2 != 0 {
+            return Err(syntax_at_start("odd number of bytes in UTF-16 text"));
+        }
+        let units = rest.chunks_exact(2).map(|c| {
+            if big {
+                u16::from_be_bytes([c[0], c[1]])
+            } else {
+                u16::from_le_bytes([c[0], c[1]])
+            }
+        });
+        char::decode_utf16(units)
+            .collect::<Result<String, _>>()
+            .map_err(|_| syntax_at_start("invalid UTF-16 text"))
+    };
+    match bytes {
+        [0xFF, 0xFE, rest @ ..] => utf16(false, rest),
+        [0xFE, 0xFF, rest @ ..] => utf16(true, rest),
+        _ => utf8(bytes),
+    }
+}
+
+fn syntax_at_start(message: &str) -> Problem {
+    Problem::Syntax {
+        pos: Pos {
+            line: 1,
+            col: 1,
+            index: 0,
+        },
+        message: message.to_string(),
+    }
+}
+
+fn utf8(bytes: &[u8]) -> Result<String, Problem> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(s.to_string()),
+        Err(e) => {
+            let good = &bytes[..e.valid_up_to()];
+            // valid_up_to is a char boundary, so this slice is valid UTF-8.
+            let text = std::str::from_utf8(good).unwrap_or_default();
+            let line = text.matches('\n').count() as u32 + 1;
+            let last = text.rsplit('\n').next().unwrap_or("");
+            Err(Problem::Syntax {
+                pos: Pos {
+                    line,
+                    col: last.chars().count() as u32 + 1,
+                    index: text.chars().count() as u32,
+                },
+                message: format!("invalid UTF-8 at byte {}", e.valid_up_to()),
+            })
+        }
+    }
+}
+
+enum Frame {
+    Seq {
+        items: Vec<Value>,
+        anchor: usize,
+    },
+    Map {
+        map: Map<String, Value>,
+        anchor: usize,
+        /// The key whose value comes next, with its span.
+        key: Option<(String, Span)>,
+        /// The pending value belongs to a duplicate key and is dropped.
+        skip: bool,
+    },
+}
+
+struct Builder {
+    frames: Vec<Frame>,
+    /// Anchored nodes with their node counts, to bound alias expansion.
+    anchors: HashMap<usize, (Value, usize)>,
+    alias_nodes: usize,
+    with_spans: bool,
+    spans: SpanMap,
+    /// Spans of the open containers, for recording once they close.
+    starts: Vec<Span>,
+    doc_index: usize,
+    problems: Vec<Problem>,
+}
+
+/// Parses every document in `text`. With `with_spans`, records a span for each node.
+pub fn parse(text: &str, with_spans: bool) -> Parsed {
+    let mut b = Builder {
+        frames: Vec::new(),
+        anchors: HashMap::new(),
+        alias_nodes: 0,
+        with_spans,
+        spans: SpanMap::new(),
+        starts: Vec::new(),
+        doc_index: 0,
+        problems: Vec::new(),
+    };
+    let mut docs = Vec::new();
+    let mut root: Option<Value> = None;
+    let mut parser = Parser::new_from_str(text);
+    while let Some(event) = parser.next_event() {
+        let (event, span) = match event {
+            Ok(x) => x,
+            Err(e) => {
+                let m = e.marker();
+                b.problems.push(Problem::Syntax {
+                    pos: Pos {
+                        line: m.line() as u32,
+                        col: m.col() as u32 + 1,
+                        index: m.index() as u32,
+                    },
+                    message: e.info().to_string(),
+                });
+                break;
+            }
+        };
+        let span = Span::from(span);
+        let done = match event {
+            Event::DocumentStart(_) => {
+                b.anchors.clear();
+                root = None;
+                continue;
+            }
+            Event::DocumentEnd => {
+                docs.push(Document {
+                    value: root.take().unwrap_or(Value::Null),
+                    spans: std::mem::take(&mut b.spans),
+                });
+                b.doc_index += 1;
+                continue;
+            }
+            Event::Scalar(text, style, anchor, tag) => {
+                let v = scalar(&text, style, tag.as_deref());
+                if anchor > 0 {
+                    b.anchors.insert(anchor, (v.clone(), 1));
+                }
+                Some((v, span))
+            }
+            Event::Alias(id) => {
+                let Some((v, n)) = b.anchors.get(&id) else {
+                    b.problems.push(Problem::Syntax {
+                        pos: span.start,
+                        message: "unknown alias".into(),
+                    });
+                    break;
+                };
+                b.alias_nodes += n;
+                if b.alias_nodes > MAX_ALIAS_NODES {
+                    b.problems.push(Problem::Limit {
+                        message: format!("aliases expand to more than {MAX_ALIAS_NODES} nodes"),
+                    });
+                    return Parsed {
+                        docs: Vec::new(),
+                        problems: b.problems,
+                    };
+                }
+                Some((v.clone(), span))
+            }
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                if b.frames.len() >= MAX_DEPTH {
+                    b.problems.push(Problem::Limit {
+                        message: format!("nesting deeper than {MAX_DEPTH} levels"),
+                    });
+                    return Parsed {
+                        docs: Vec::new(),
+                        problems: b.problems,
+                    };
+                }
+                b.frames.push(if matches!(event, Event::SequenceStart(..)) {
+                    Frame::Seq {
+                        items: Vec::new(),
+                        anchor,
+                    }
+                } else {
+                    Frame::Map {
+                        map: Map::new(),
+                        anchor,
+                        key: None,
+                        skip: false,
+                    }
+                });
+                b.starts.push(span);
+                None
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let start = b.starts.pop().unwrap_or(span);
+                let (v, anchor) = match b.frames.pop() {
+                    Some(Frame::Seq { items, anchor }) => (Value::Array(items), anchor),
+                    Some(Frame::Map { map, anchor, .. }) => (Value::Object(map), anchor),
+                    None => continue,
+                };
+                if anchor > 0 {
+                    let n = count_nodes(&v);
+                    b.anchors.insert(anchor, (v.clone(), n));
+                }
+                Some((
+                    v,
+                    Span {
+                        start: start.start,
+                        end: span.end,
+                    },
+                ))
+            }
+            Event::StreamStart | Event::StreamEnd | Event::Nothing => continue,
+        };
+        if let Some((v, span)) = done {
+            if let Some(v) = b.push(v, span) {
+                root = Some(v);
+            }
+        }
+    }
+    Parsed {
+        docs,
+        problems: b.problems,
+    }
+}
+
+impl Builder {
+    /// JSON pointer of the node about to be completed in the innermost frame.
+    fn pointer(&self) -> String {
+        let mut p = String::new();
+        for f in &self.frames {
+            p.push('/');
+            match f {
+                Frame::Seq { items, .. } => p.push_str(&items.len().to_string()),
+                Frame::Map { key, .. } => {
+                    if let Some((k, _)) = key {
+                        escape_into(&mut p, k);
+                    }
+                }
+            }
+        }
+        p
+    }
+
+    /// Adds a completed node to its parent; returns it when it is a document root.
+    fn push(&mut self, v: Value, span: Span) -> Option<Value> {
+        let Some(top) = self.frames.last() else {
+            if self.with_spans {
+                self.spans.insert(String::new(), (None, span));
+            }
+            return Some(v);
+        };
+        // A completed node is either a mapping key or a value.
+        if let Frame::Map { key: None, map, .. } = top {
+            let k = key_string(v);
+            let dup = map.contains_key(&k);
+            if let Some(Frame::Map { key, skip, .. }) = self.frames.last_mut() {
+                *key = Some((k, span));
+                *skip = dup;
+            }
+            if dup {
+                let pointer = self.pointer();
+                self.problems.push(Problem::DuplicateKey {
+                    doc: self.doc_index,
+                    pointer,
+                    key_span: span,
+                });
+            }
+            return None;
+        }
+        if self.with_spans {
+            let skipping = matches!(top, Frame::Map { skip: true, .. });
+            if !skipping && !self.frames.iter().any(|f| matches!(f, Frame::Map { skip: true, .. }))
+            {
+                let key_span = match top {
+                    Frame::Map { key: Some((_, s)), .. } => Some(*s),
+                    _ => None,
+                };
+                let p = self.pointer();
+                self.spans.insert(p, (key_span, span));
+            }
+        }
+        match self.frames.last_mut() {
+            Some(Frame::Seq { items, .. }) => items.push(v),
+            Some(Frame::Map { map, key, skip, .. }) => {
+                if let Some((k, _)) = key.take() {
+                    if !*skip {
+                        map.insert(k, v);
+                    }
+                }
+                *skip = false;
+            }
+            None => {}
+        }
+        None
+    }
+}
+
+fn count_nodes(v: &Value) -> usize {
+    match v {
+        Value::Array(a) => 1 + a.iter().map(count_nodes).sum::<usize>(),
+        Value::Object(m) => 1 + m.values().map(count_nodes).sum::<usize>(),
+        _ => 1,
+    }
+}
+
+/// Mapping keys become strings: scalars as written, anything else as compact JSON.
+fn key_string(v: Value) -> String {
+    match v {
+        Value::String(s) => s,
+        Value::Null => "null".into(),
+        other => other.to_string(),
+    }
+}
+
+pub fn escape_into(out: &mut String, segment: &str) {
+    for c in segment.chars() {
+        match c {
+            '~' => out.push_str("~0"),
+            '/' => out.push_str("~1"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// Resolves a scalar with the YAML 1.2 core schema. Quoted scalars are strings; so are
+/// scalars with a `!!str` tag or any tag that is not a core type.
+fn scalar(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Value {
+    let core = match tag {
+        None => style == ScalarStyle::Plain,
+        Some(t) if t.is_yaml_core_schema() => {
+            matches!(t.suffix.as_str(), "int" | "float" | "bool" | "null")
+        }
+        Some(_) => false,
+    };
+    if core {
+        if let Some(v) = resolve_plain(text) {
+            return v;
+        }
+    }
+    Value::String(text.to_string())
+}
+
+fn resolve_plain(s: &str) -> Option<Value> {
+    match s {
+        "" | "~" | "null" | "Null" | "NULL" => return Some(Value::Null),
+        "true" | "True" | "TRUE" => return Some(Value::Bool(true)),
+        "false" | "False" | "FALSE" => return Some(Value::Bool(false)),
+        _ => {}
+    }
+    let first = s.as_bytes()[0];
+    if !(first.is_ascii_digit() || matches!(first, b'-' | b'+' | b'.')) {
+        return None;
+    }
+    if let Some(hex) = s.strip_prefix("0x") {
+        return u64::from_str_radix(hex, 16).ok().map(Value::from);
+    }
+    if let Some(oct) = s.strip_prefix("0o") {
+        return u64::from_str_radix(oct, 8).ok().map(Value::from);
+    }
+    let digits = s.strip_prefix(['-', '+']).unwrap_or(s);
+    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        if let Ok(i) = s.parse::<i64>() {
+            return Some(Value::from(i));
+        }
+        if let Ok(u) = s.parse::<u64>() {
+            return Some(Value::from(u));
+        }
+        return s.parse::<f64>().ok().and_then(Number::from_f64).map(Value::Number);
+    }
+    if is_float(digits) {
+        // .inf and .nan have no JSON form: they stay strings (and fail number checks).
+        return s.parse::<f64>().ok().and_then(Number::from_f64).map(Value::Number);
+    }
+    None
+}
+
+/// `(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`, sign already stripped.
+fn is_float(s: &str) -> bool {
+    let (mantissa, exp) = match s.find(['e', 'E']) {
+        Some(i) => (&s[..i], Some(&s[i + 1..])),
+        None => (s, None),
+    };
+    let (int, frac) = match mantissa.split_once('.') {
+        Some((a, b)) => (a, Some(b)),
+        None => (mantissa, None),
+    };
+    let digits = |x: &str| x.bytes().all(|b| b.is_ascii_digit());
+    let mantissa_ok = match frac {
+        Some(f) => digits(int) && digits(f) && (!int.is_empty() || !f.is_empty()),
+        None => !int.is_empty() && digits(int),
+    };
+    let exp_ok = exp.is_none_or(|e| {
+        let e = e.strip_prefix(['-', '+']).unwrap_or(e);
+        !e.is_empty() && digits(e)
+    });
+    mantissa_ok && exp_ok && (frac.is_some() || exp.is_some())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn core_schema_scalars() {
+        let p = parse(
+            "a: 1\nb: '1'\nc: true\nd: ~\ne: 2026-11-01\nf: 1.5e3\ng: .inf\nh: on\ni: 0x1F\n",
+            false,
+        );
+        assert_eq!(
+            p.docs[0].value,
+            json!({"a": 1, "b": "1", "c": true, "d": null, "e": "2026-11-01",
+                   "f": 1500.0, "g": ".inf", "h": "on", "i": 31})
+        );
+    }
+
+    #[test]
+    fn duplicate_key_keeps_first() {
+        let p = parse("a: 1\nb: {c: 1}\na: 2\n", false);
+        assert_eq!(p.docs[0].value, json!({"a": 1, "b": {"c": 1}}));
+        match &p.problems[..] {
+            [Problem::DuplicateKey { pointer, key_span, .. }] => {
+                assert_eq!(pointer, "/a");
+                assert_eq!((key_span.start.line, key_span.start.col), (3, 1));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn spans_for_block_and_flow_nodes() {
+        let p = parse("spec:\n  finding:\n    id: X\n  list: [a, {b: c}]\n", true);
+        let at = |ptr: &str| {
+            let s = p.docs[0].spans[ptr].1.start;
+            (s.line, s.col)
+        };
+        assert_eq!(at("/spec/finding"), (3, 5));
+        assert_eq!(at("/spec/finding/id"), (3, 9));
+        assert_eq!(at("/spec/list"), (4, 9));
+        assert_eq!(at("/spec/list/1/b"), (4, 17));
+    }
+
+    #[test]
+    fn alias_bomb_is_refused() {
+        let mut y = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..10 {
+            let prev = format!("*a{}", i - 1);
+            y.push_str(&format!("a{i}: &a{i} [{}]\n", vec![prev; 10].join(", ")));
+        }
+        let p = parse(&y, false);
+        assert!(p.docs.is_empty());
+        assert!(matches!(p.problems[..], [Problem::Limit { .. }]));
+    }
+}

@@ -1,0 +1,151 @@
+//! T001–T005: the SLA policy is coherent: tiers ordered, escalation defined and ordered,
+//! no tier unreachable, exactly one policy.
+
+use super::{Code, Rule};
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Severity::Error;
+use crate::model::{Body, Doc, Kind, Model, SlaSpec, items};
+
+pub const RULES: &[Rule] = &[
+    Rule {
+        code: Code::T001,
+        name: "tier-order",
+        severity: Error,
+        doc: include_str!("docs/T001.md"),
+        check: Some(tier_order),
+    },
+    Rule {
+        code: Code::T002,
+        name: "missing-escalation",
+        severity: Error,
+        doc: include_str!("docs/T002.md"),
+        check: Some(missing_escalation),
+    },
+    Rule {
+        code: Code::T003,
+        name: "escalation-order",
+        severity: Error,
+        doc: include_str!("docs/T003.md"),
+        check: Some(escalation_order),
+    },
+    Rule {
+        code: Code::T004,
+        name: "shadowed-tier",
+        severity: Error,
+        doc: include_str!("docs/T004.md"),
+        check: Some(shadowed_tier),
+    },
+    Rule {
+        code: Code::T005,
+        name: "sla-policy-count",
+        severity: Error,
+        doc: include_str!("docs/T005.md"),
+        check: Some(policy_count),
+    },
+];
+
+fn policies<'a>(m: &Model<'a>) -> impl Iterator<Item = (&'a Doc, &'a SlaSpec)> {
+    m.docs.iter().filter_map(|d| match &d.body {
+        Body::SlaPolicy(p) => Some((d, p)),
+        _ => None,
+    })
+}
+
+fn tier_name(t: &crate::model::Tier) -> &str {
+    t.id.get().map_or("?", String::as_str)
+}
+
+fn tier_order(m: &Model, out: &mut Vec<Diagnostic>) {
+    for (doc, p) in policies(m) {
+        let mut max: Option<(i64, &str)> = None;
+        for (i, t) in items(&p.tiers) {
+            let Some(days) = t.remediate_within_days.get().copied() else { continue };
+            match max {
+                Some((m_days, m_id)) if days < m_days => {
+                    let msg = format!(
+                        "tier `{}` allows {days} days, less than the {m_days} days of the more urgent tier `{m_id}` before it",
+                        tier_name(t)
+                    );
+                    let ptr = format!("/spec/tiers/{i}/remediate_within_days");
+                    out.push(Diagnostic::at(Code::T001, doc, ptr, msg));
+                }
+                Some((m_days, _)) if days <= m_days => {}
+                _ => max = Some((days, tier_name(t))),
+            }
+        }
+    }
+}
+
+fn missing_escalation(m: &Model, out: &mut Vec<Diagnostic>) {
+    for (doc, p) in policies(m) {
+        for (i, t) in items(&p.tiers) {
+            if t.escalation.get().is_none_or(|s| s.is_empty()) {
+                let msg = format!("tier `{}` has no escalation step: a missed deadline reaches nobody", tier_name(t));
+                out.push(Diagnostic::at(Code::T002, doc, format!("/spec/tiers/{i}/id"), msg));
+            }
+        }
+    }
+}
+
+fn escalation_order(m: &Model, out: &mut Vec<Diagnostic>) {
+    for (doc, p) in policies(m) {
+        for (i, t) in items(&p.tiers) {
+            let mut max: Option<i64> = None;
+            for (j, step) in items(&t.escalation) {
+                let Some(after) = step.after_days.get().copied() else { continue };
+                match max {
+                    Some(prev) if after <= prev => {
+                        let msg = format!(
+                            "escalation step after {after} days comes after a step at {prev} days: after_days must strictly increase"
+                        );
+                        let ptr = format!("/spec/tiers/{i}/escalation/{j}");
+                        out.push(Diagnostic::at(Code::T003, doc, ptr, msg));
+                    }
+                    _ => max = Some(after),
+                }
+            }
+        }
+    }
+}
+
+fn shadowed_tier(m: &Model, out: &mut Vec<Diagnostic>) {
+    for (doc, p) in policies(m) {
+        let tiers: Vec<_> = items(&p.tiers).map(|(i, t)| (i, t, t.match_set())).collect();
+        for (k, (i, t, set)) in tiers.iter().enumerate() {
+            let Some(set) = set else { continue };
+            let shadow = tiers[..k]
+                .iter()
+                .find(|(_, _, earlier)| earlier.is_some_and(|e| set & !e == 0));
+            if let Some((_, earlier, _)) = shadow {
+                let msg = format!(
+                    "tier `{}` is unreachable: the earlier tier `{}` matches every finding it could match",
+                    tier_name(t),
+                    tier_name(earlier)
+                );
+                out.push(Diagnostic::at(Code::T004, doc, format!("/spec/tiers/{i}/id"), msg));
+            }
+        }
+    }
+}
+
+fn policy_count(m: &Model, out: &mut Vec<Diagnostic>) {
+    let mut found = policies(m);
+    if let Some((first, _)) = found.next() {
+        for (doc, _) in found {
+            let msg = format!(
+                "a second SlaPolicy; `{}` already governs this repo",
+                first.id.as_deref().unwrap_or("?")
+            );
+            out.push(Diagnostic::at(Code::T005, doc, "/metadata/id", msg));
+        }
+        return;
+    }
+    let record = m
+        .docs
+        .iter()
+        .find(|d| matches!(d.kind(), Kind::Exception | Kind::Remediation));
+    if let Some(doc) = record {
+        let msg = "records exist but no SlaPolicy defines their tiers";
+        out.push(Diagnostic::at(Code::T005, doc, "/metadata/id", msg));
+    }
+}

@@ -1,0 +1,127 @@
+//! V001–V005: closure is proven with evidence and verified independently of whoever claimed
+//! the fix.
+
+use super::approvals::team_id;
+use super::{Code, Rule};
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Severity::Error;
+use crate::model::{Function, Model, RemediationStatus, Requirement, none_listed};
+
+pub const RULES: &[Rule] = &[
+    Rule {
+        code: Code::V001,
+        name: "self-verification",
+        severity: Error,
+        doc: include_str!("docs/V001.md"),
+        check: Some(self_verification),
+    },
+    Rule {
+        code: Code::V002,
+        name: "verifier-in-execution-team",
+        severity: Error,
+        doc: include_str!("docs/V002.md"),
+        check: Some(verifier_in_execution_team),
+    },
+    Rule {
+        code: Code::V003,
+        name: "verifier-not-validation-owner",
+        severity: Error,
+        doc: include_str!("docs/V003.md"),
+        check: Some(verifier_not_validation_owner),
+    },
+    Rule {
+        code: Code::V004,
+        name: "closed-without-verification",
+        severity: Error,
+        doc: include_str!("docs/V004.md"),
+        check: Some(closed_without_verification),
+    },
+    Rule {
+        code: Code::V005,
+        name: "missing-evidence",
+        severity: Error,
+        doc: include_str!("docs/V005.md"),
+        check: Some(missing_evidence),
+    },
+];
+
+const VERIFIER: &str = "/spec/verification/by";
+
+fn self_verification(m: &Model, out: &mut Vec<Diagnostic>) {
+    for (doc, r) in m.remediations() {
+        let Some(v) = r.verification() else { continue };
+        let (Some(by), Some(implementer)) = (v.by.get(), r.implemented_by.get()) else { continue };
+        let (Some(vp), Some(ip)) = (m.person(by), m.person(implementer)) else { continue };
+        if vp == ip {
+            let msg = if by == implementer {
+                format!("`{by}` verifies their own fix")
+            } else {
+                format!("verifier `{by}` is the implementer `{implementer}`: nobody may verify their own fix")
+            };
+            let d = Diagnostic::at(Code::V001, doc, VERIFIER, msg)
+                .with_related("/spec/implemented_by", "implemented by the same person");
+            out.push(d);
+        }
+    }
+}
+
+fn verifier_membership(
+    m: &Model,
+    out: &mut Vec<Diagnostic>,
+    function: Function,
+    report_member: bool,
+    code: Code,
+    message: impl Fn(&str, &str) -> String,
+) {
+    for (doc, r) in m.remediations() {
+        let Some(v) = r.verification() else { continue };
+        let Some(by) = v.by.get() else { continue };
+        let Some(p) = m.person(by) else { continue };
+        let Some(team) = m.owner_team(r.service.get(), function) else { continue };
+        if team.members.contains(&p) == report_member {
+            out.push(Diagnostic::at(code, doc, VERIFIER, message(by, team_id(m, team.doc))));
+        }
+    }
+}
+
+fn verifier_in_execution_team(m: &Model, out: &mut Vec<Diagnostic>) {
+    verifier_membership(m, out, Function::Execution, true, Code::V002, |by, team| {
+        format!("verifier `{by}` is a member of `{team}`, the team that made the fix")
+    });
+}
+
+fn verifier_not_validation_owner(m: &Model, out: &mut Vec<Diagnostic>) {
+    verifier_membership(m, out, Function::Validation, false, Code::V003, |by, team| {
+        format!("verifier `{by}` is not a member of `{team}`, the service's validation owner")
+    });
+}
+
+fn closed_without_verification(m: &Model, out: &mut Vec<Diagnostic>) {
+    for (doc, r) in m.remediations() {
+        if r.status.get() != Some(&RemediationStatus::Closed) || r.verification.is_some() {
+            continue;
+        }
+        let Some(tier) = m.governing_tier(r.service.get(), &r.finding) else { continue };
+        if tier.verification.get() == Some(&Requirement::Required) {
+            let msg = format!(
+                "closed without a recorded verification, which tier `{}` requires",
+                tier.id.get().map_or("?", String::as_str)
+            );
+            out.push(Diagnostic::at(Code::V004, doc, "/spec/status", msg));
+        }
+    }
+}
+
+fn missing_evidence(m: &Model, out: &mut Vec<Diagnostic>) {
+    for (doc, r) in m.remediations() {
+        let status = match r.status.get() {
+            Some(RemediationStatus::Completed) => "completed",
+            Some(RemediationStatus::Closed) => "closed",
+            _ => continue,
+        };
+        if none_listed(&r.evidence) {
+            let msg = format!("marked {status} with no evidence of the fix");
+            out.push(Diagnostic::at(Code::V005, doc, "/spec/status", msg));
+        }
+    }
+}
