@@ -30,9 +30,13 @@ pub struct Outcome {
 /// Lists the files to check under `root`, sorted by relative path. A symlink is never
 /// followed, and nothing but regular files is opened (a FIFO named x.yaml cannot hang us).
 pub fn discover(root: &Path, config: &Config) -> Result<Vec<(String, PathBuf)>, String> {
-    let meta = std::fs::metadata(root).map_err(|e| format!("cannot read {}: {e}", root.display()))?;
+    let meta =
+        std::fs::metadata(root).map_err(|e| format!("cannot read {}: {e}", root.display()))?;
     if meta.is_file() {
-        let name = root.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = root
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         return Ok(vec![(name, root.to_path_buf())]);
     }
     let mut files = Vec::new();
@@ -87,7 +91,8 @@ fn check_file(index: usize, rel: String, path: &Path) -> FileResult {
     let text = match parse::decode(&bytes) {
         Ok(t) => t,
         Err(Problem::Syntax { pos, message }) => {
-            out.diagnostics.push(diag(Code::P001, Loc::At(pos), message));
+            out.diagnostics
+                .push(diag(Code::P001, Loc::At(pos), message));
             return out;
         }
         Err(_) => return out,
@@ -98,10 +103,22 @@ fn check_file(index: usize, rel: String, path: &Path) -> FileResult {
     for p in parsed.problems {
         out.diagnostics.push(match p {
             Problem::Syntax { pos, message } => diag(Code::P001, Loc::At(pos), message),
-            Problem::DuplicateKey { doc, pointer, key_span } => {
+            Problem::DuplicateKey {
+                doc,
+                pointer,
+                key_span,
+            } => {
                 let key = pointer.rsplit('/').next().unwrap_or_default().to_string();
-                let loc = Loc::Exact { doc, pointer, span: key_span };
-                diag(Code::P002, loc, format!("duplicate key `{}`", unescape(&key)))
+                let loc = Loc::Exact {
+                    doc,
+                    pointer,
+                    span: key_span,
+                };
+                diag(
+                    Code::P002,
+                    loc,
+                    format!("duplicate key `{}`", unescape(&key)),
+                )
             }
             Problem::Limit { message } => diag(Code::P004, Loc::File, message),
         });
@@ -111,14 +128,21 @@ fn check_file(index: usize, rel: String, path: &Path) -> FileResult {
         return out;
     }
     for (n, doc) in parsed.docs.into_iter().enumerate() {
-        let node = |pointer: &str| Loc::Node { doc: n, pointer: pointer.into(), key: false };
-        let Some(api) = doc.value.get("apiVersion").and_then(Value::as_str) else { continue };
+        let node = |pointer: &str| Loc::Node {
+            doc: n,
+            pointer: pointer.into(),
+            key: false,
+        };
+        let Some(api) = doc.value.get("apiVersion").and_then(Value::as_str) else {
+            continue;
+        };
         if !api.starts_with("foureyes.dev/") {
             continue;
         }
         if api != "foureyes.dev/v1" {
             let msg = format!("unknown apiVersion `{api}`: this foureyes reads foureyes.dev/v1");
-            out.diagnostics.push(diag(Code::P003, node("/apiVersion"), msg));
+            out.diagnostics
+                .push(diag(Code::P003, node("/apiVersion"), msg));
             continue;
         }
         let kind = match doc.value.get("kind") {
@@ -133,16 +157,25 @@ fn check_file(index: usize, rel: String, path: &Path) -> FileResult {
                 }
             },
             Some(_) => {
-                out.diagnostics.push(diag(Code::P003, node("/kind"), "`kind` must be a string".into()));
+                out.diagnostics.push(diag(
+                    Code::P003,
+                    node("/kind"),
+                    "`kind` must be a string".into(),
+                ));
                 continue;
             }
             None => {
-                out.diagnostics.push(diag(Code::P003, node(""), "missing `kind`".into()));
+                out.diagnostics
+                    .push(diag(Code::P003, node(""), "missing `kind`".into()));
                 continue;
             }
         };
         for v in schema::validate(kind, &doc.value) {
-            let loc = Loc::Node { doc: n, pointer: v.pointer, key: v.key };
+            let loc = Loc::Node {
+                doc: n,
+                pointer: v.pointer,
+                key: v.key,
+            };
             out.diagnostics.push(diag(Code::S001, loc, v.message));
         }
         out.docs.push((n, kind, doc.value));

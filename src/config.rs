@@ -56,7 +56,8 @@ fn globs(patterns: &[String]) -> Result<GlobSet, String> {
 impl Config {
     /// Reads a config file; any problem is an error (a broken config is never ignored).
     pub fn load(path: &Path) -> Result<Config, String> {
-        let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let bytes =
+            std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         let fail = |what: String| format!("{}: {what}", path.display());
         let text = parse::decode(&bytes).map_err(|_| fail("not valid UTF-8 text".into()))?;
         let parsed = parse::parse(&text, false);
@@ -65,7 +66,9 @@ impl Config {
                 Problem::Syntax { pos, message } => {
                     format!("{}:{}: {message}", pos.line, pos.col)
                 }
-                Problem::DuplicateKey { pointer, key_span, .. } => format!(
+                Problem::DuplicateKey {
+                    pointer, key_span, ..
+                } => format!(
                     "{}:{}: duplicate key `{}`",
                     key_span.start.line,
                     key_span.start.col,
@@ -90,7 +93,8 @@ impl Config {
             .unwrap_or_else(|| vec!["**/*.yaml".into(), "**/*.yml".into()]);
         let mut rules = HashMap::new();
         for (code, level) in raw.rules {
-            let c = Code::parse(&code).ok_or_else(|| format!("unknown rule `{code}` in `rules`"))?;
+            let c =
+                Code::parse(&code).ok_or_else(|| format!("unknown rule `{code}` in `rules`"))?;
             let sev = match level.as_str() {
                 "error" => Some(Severity::Error),
                 "warning" => Some(Severity::Warning),

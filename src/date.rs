@@ -74,7 +74,15 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
     let mp = (5 * doy + 2) / 153;
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (if m <= 2 { yoe + era * 400 + 1 } else { yoe + era * 400 }, m, d)
+    (
+        if m <= 2 {
+            yoe + era * 400 + 1
+        } else {
+            yoe + era * 400
+        },
+        m,
+        d,
+    )
 }
 
 impl fmt::Display for Date {
@@ -97,11 +105,23 @@ mod tests {
 
     #[test]
     fn round_trip_and_validation() {
-        for s in ["1970-01-01", "2024-02-29", "2026-11-23", "2000-12-31", "1900-03-01"] {
+        for s in [
+            "1970-01-01",
+            "2024-02-29",
+            "2026-11-23",
+            "2000-12-31",
+            "1900-03-01",
+        ] {
             assert_eq!(Date::parse(s).unwrap().to_string(), s);
         }
         assert_eq!(Date::parse("1970-01-02"), Some(Date(1)));
-        for bad in ["2026-13-45", "2025-02-29", "2026-1-01", "2026-11-01T00", "+026-11-01"] {
+        for bad in [
+            "2026-13-45",
+            "2025-02-29",
+            "2026-1-01",
+            "2026-11-01T00",
+            "+026-11-01",
+        ] {
             assert_eq!(Date::parse(bad), None, "{bad}");
         }
     }

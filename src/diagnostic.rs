@@ -64,7 +64,12 @@ impl Diagnostic {
     }
 
     /// A diagnostic on the value at `pointer` in `doc`.
-    pub fn at(code: Code, doc: &Doc, pointer: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn at(
+        code: Code,
+        doc: &Doc,
+        pointer: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         let loc = Loc::Node {
             doc: doc.index,
             pointer: pointer.into(),

@@ -30,7 +30,9 @@ fn byte_offset(text: &str, index: u32) -> usize {
     if text.is_ascii() {
         return index.min(text.len());
     }
-    text.char_indices().nth(index).map_or(text.len(), |(b, _)| b)
+    text.char_indices()
+        .nth(index)
+        .map_or(text.len(), |(b, _)| b)
 }
 
 fn place(text: &str, span: Span) -> Place {
@@ -45,7 +47,13 @@ fn place(text: &str, span: Span) -> Place {
 }
 
 fn point(text: &str, pos: Pos) -> Place {
-    place(text, Span { start: pos, end: pos })
+    place(
+        text,
+        Span {
+            start: pos,
+            end: pos,
+        },
+    )
 }
 
 /// Finds the span of `pointer`, or of its nearest ancestor that has one (nodes copied from
@@ -72,7 +80,11 @@ pub fn locate(files: &[SourceFile], diagnostics: Vec<Diagnostic>) -> Vec<Located
     for (file, diags) in by_file {
         let text = &files[file].text;
         let needs_spans = diags.iter().any(|d| matches!(d.loc, Loc::Node { .. }));
-        let docs = if needs_spans { parse::parse(text, true).docs } else { Vec::new() };
+        let docs = if needs_spans {
+            parse::parse(text, true).docs
+        } else {
+            Vec::new()
+        };
         let node = |doc: usize, pointer: &str, key: bool| {
             let spans = &docs.get(doc)?.spans;
             lookup(spans, pointer, key).map(|s| place(text, s))
@@ -92,7 +104,11 @@ pub fn locate(files: &[SourceFile], diagnostics: Vec<Diagnostic>) -> Vec<Located
                     .collect(),
                 None => Vec::new(),
             };
-            out.push(Located { diag: d, place, related });
+            out.push(Located {
+                diag: d,
+                place,
+                related,
+            });
         }
     }
     out.sort_by(|a, b| {

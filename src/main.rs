@@ -14,7 +14,11 @@ use foureyes::rules::{self, Code};
 use foureyes::schema;
 
 #[derive(Parser)]
-#[command(name = "foureyes", version, about = "Policy-as-code linter for vulnerability-remediation governance")]
+#[command(
+    name = "foureyes",
+    version,
+    about = "Policy-as-code linter for vulnerability-remediation governance"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -66,7 +70,13 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
-        Command::Check { path, format, today, config, deny_warnings } => {
+        Command::Check {
+            path,
+            format,
+            today,
+            config,
+            deny_warnings,
+        } => {
             let today = resolve_today(today)?;
             let config = match config {
                 Some(file) => Config::load(&file)?,
@@ -96,16 +106,26 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             Ok(ExitCode::from(u8::from(failed)))
         }
         Command::Explain { code } => {
-            let c = Code::parse(&code).ok_or_else(|| {
-                format!("unknown rule `{code}`; `foureyes rules` lists them")
-            })?;
+            let c = Code::parse(&code)
+                .ok_or_else(|| format!("unknown rule `{code}`; `foureyes rules` lists them"))?;
             let r = c.rule();
-            println!("{} {} ({})\n\n{}", c.as_str(), r.name, r.severity.as_str(), r.doc.trim_end());
+            println!(
+                "{} {} ({})\n\n{}",
+                c.as_str(),
+                r.name,
+                r.severity.as_str(),
+                r.doc.trim_end()
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Rules => {
             for r in rules::all() {
-                println!("{}  {:<7}  {}", r.code.as_str(), r.severity.as_str(), r.name);
+                println!(
+                    "{}  {:<7}  {}",
+                    r.code.as_str(),
+                    r.severity.as_str(),
+                    r.name
+                );
             }
             Ok(ExitCode::SUCCESS)
         }

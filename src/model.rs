@@ -265,7 +265,10 @@ impl Tier {
             for sev in 0..4 {
                 for crit in 0..5 {
                     let ok_kev = m.kev.get().is_none_or(|k| *k == kev);
-                    let ok_sev = m.severity.get().is_none_or(|s| s.iter().any(|x| x.bit() == sev));
+                    let ok_sev = m
+                        .severity
+                        .get()
+                        .is_none_or(|s| s.iter().any(|x| x.bit() == sev));
                     let ok_crit = m
                         .criticality
                         .get()
@@ -286,8 +289,7 @@ impl Tier {
         };
         m.kev.get().is_none_or(|k| *k == f.kev)
             && m.severity.get().is_none_or(|s| s.contains(&f.severity))
-            && m
-                .criticality
+            && m.criticality
                 .get()
                 .is_none_or(|c| criticality.is_some_and(|x| c.contains(&x)))
     }
@@ -379,7 +381,9 @@ impl ExceptionSpec {
     }
     /// Granted on = the latest approval date.
     pub fn granted_on(&self) -> Option<Date> {
-        items(&self.approvals).filter_map(|(_, a)| a.on.get().copied()).max()
+        items(&self.approvals)
+            .filter_map(|(_, a)| a.on.get().copied())
+            .max()
     }
 }
 
@@ -619,10 +623,8 @@ impl<'a> Model<'a> {
                         }
                     }
                 }
-                Body::SlaPolicy(s) => {
-                    if m.policy.is_none() {
-                        m.policy = Some((d, s));
-                    }
+                Body::SlaPolicy(s) if m.policy.is_none() => {
+                    m.policy = Some((d, s));
                 }
                 Body::Exception(e) if e.covers(today) => {
                     let finding = e.finding.get().and_then(|f| f.id.get());
@@ -639,9 +641,7 @@ impl<'a> Model<'a> {
                 if m.teams.contains_key(id.as_str()) {
                     continue;
                 }
-                let members = items(&t.members)
-                    .filter_map(|(_, r)| m.person(r))
-                    .collect();
+                let members = items(&t.members).filter_map(|(_, r)| m.person(r)).collect();
                 let functions = items(&t.functions).map(|(_, f)| *f).collect();
                 m.teams.insert(
                     id.as_str(),
@@ -691,14 +691,16 @@ impl<'a> Model<'a> {
 
 impl<'a> Model<'a> {
     /// The tier that governs a finding on a service: the first tier whose match holds.
-    pub fn governing_tier(&self, service: Option<&String>, finding: &L<Finding>) -> Option<&'a Tier> {
+    pub fn governing_tier(
+        &self,
+        service: Option<&String>,
+        finding: &L<Finding>,
+    ) -> Option<&'a Tier> {
         let key = finding.get()?.key()?;
         let crit = service
             .and_then(|s| self.services.get(s.as_str()))
             .and_then(|s| s.service.criticality.get().copied());
-        self.tiers()
-            .map(|(_, t)| t)
-            .find(|t| t.matches(&key, crit))
+        self.tiers().map(|(_, t)| t).find(|t| t.matches(&key, crit))
     }
 
     /// Whether an active, unexpired exception covers this service and finding id.

@@ -77,7 +77,7 @@ pub fn decode(bytes: &[u8]) -> Result<String, Problem> {
         return utf8(rest);
     }
     let utf16 = |big: bool, rest: &[u8]| -> Result<String, Problem> {
-        if rest.len() % 2 != 0 {
+        if !rest.len().is_multiple_of(2) {
             return Err(syntax_at_start("odd number of bytes in UTF-16 text"));
         }
         let units = rest.chunks_exact(2).map(|c| {
@@ -278,10 +278,10 @@ pub fn parse(text: &str, with_spans: bool) -> Parsed {
             }
             Event::StreamStart | Event::StreamEnd | Event::Nothing => continue,
         };
-        if let Some((v, span)) = done {
-            if let Some(v) = b.push(v, span) {
-                root = Some(v);
-            }
+        if let Some((v, span)) = done
+            && let Some(v) = b.push(v, span)
+        {
+            root = Some(v);
         }
     }
     Parsed {
@@ -318,13 +318,16 @@ impl Builder {
         };
         // A completed node is either a mapping key or a value.
         if let Frame::Map { key: None, map, .. } = top {
+            // Null and complex keys have no faithful JSON form; the YAML test suite holds
+            // valid documents that repeat them, so only repeated scalar keys are P002.
+            let comparable = !matches!(v, Value::Null | Value::Array(_) | Value::Object(_));
             let k = key_string(v);
             let dup = map.contains_key(&k);
             if let Some(Frame::Map { key, skip, .. }) = self.frames.last_mut() {
                 *key = Some((k, span));
                 *skip = dup;
             }
-            if dup {
+            if dup && comparable {
                 let pointer = self.pointer();
                 self.problems.push(Problem::DuplicateKey {
                     doc: self.doc_index,
@@ -336,10 +339,16 @@ impl Builder {
         }
         if self.with_spans {
             let skipping = matches!(top, Frame::Map { skip: true, .. });
-            if !skipping && !self.frames.iter().any(|f| matches!(f, Frame::Map { skip: true, .. }))
+            if !skipping
+                && !self
+                    .frames
+                    .iter()
+                    .any(|f| matches!(f, Frame::Map { skip: true, .. }))
             {
                 let key_span = match top {
-                    Frame::Map { key: Some((_, s)), .. } => Some(*s),
+                    Frame::Map {
+                        key: Some((_, s)), ..
+                    } => Some(*s),
                     _ => None,
                 };
                 let p = self.pointer();
@@ -349,10 +358,10 @@ impl Builder {
         match self.frames.last_mut() {
             Some(Frame::Seq { items, .. }) => items.push(v),
             Some(Frame::Map { map, key, skip, .. }) => {
-                if let Some((k, _)) = key.take() {
-                    if !*skip {
-                        map.insert(k, v);
-                    }
+                if let Some((k, _)) = key.take()
+                    && !*skip
+                {
+                    map.insert(k, v);
                 }
                 *skip = false;
             }
@@ -399,10 +408,8 @@ fn scalar(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Value {
         }
         Some(_) => false,
     };
-    if core {
-        if let Some(v) = resolve_plain(text) {
-            return v;
-        }
+    if core && let Some(v) = resolve_plain(text) {
+        return v;
     }
     Value::String(text.to_string())
 }
@@ -432,11 +439,19 @@ fn resolve_plain(s: &str) -> Option<Value> {
         if let Ok(u) = s.parse::<u64>() {
             return Some(Value::from(u));
         }
-        return s.parse::<f64>().ok().and_then(Number::from_f64).map(Value::Number);
+        return s
+            .parse::<f64>()
+            .ok()
+            .and_then(Number::from_f64)
+            .map(Value::Number);
     }
     if is_float(digits) {
         // .inf and .nan have no JSON form: they stay strings (and fail number checks).
-        return s.parse::<f64>().ok().and_then(Number::from_f64).map(Value::Number);
+        return s
+            .parse::<f64>()
+            .ok()
+            .and_then(Number::from_f64)
+            .map(Value::Number);
     }
     None
 }
@@ -486,7 +501,11 @@ mod tests {
         let p = parse("a: 1\nb: {c: 1}\na: 2\n", false);
         assert_eq!(p.docs[0].value, json!({"a": 1, "b": {"c": 1}}));
         match &p.problems[..] {
-            [Problem::DuplicateKey { pointer, key_span, .. }] => {
+            [
+                Problem::DuplicateKey {
+                    pointer, key_span, ..
+                },
+            ] => {
                 assert_eq!(pointer, "/a");
                 assert_eq!((key_span.start.line, key_span.start.col), (3, 1));
             }

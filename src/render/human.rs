@@ -31,7 +31,11 @@ impl std::error::Error for Human<'_> {}
 impl miette::Diagnostic for Human<'_> {
     fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
         let d = &self.located.diag;
-        Some(Box::new(format!("{}({})", d.code.as_str(), d.code.rule().name)))
+        Some(Box::new(format!(
+            "{}({})",
+            d.code.as_str(),
+            d.code.rule().name
+        )))
     }
 
     fn severity(&self) -> Option<miette::Severity> {
@@ -70,7 +74,13 @@ impl miette::Diagnostic for Human<'_> {
 /// terminal.
 fn clean(s: &str) -> String {
     s.chars()
-        .map(|c| if c.is_control() && c != '\n' && c != '\t' { '\u{FFFD}' } else { c })
+        .map(|c| {
+            if c.is_control() && c != '\n' && c != '\t' {
+                '\u{FFFD}'
+            } else {
+                c
+            }
+        })
         .collect()
 }
 
@@ -98,7 +108,11 @@ pub fn render(r: &Report, color: bool) -> String {
                 None
             }
         };
-        let h = Human { located: l, message, source };
+        let h = Human {
+            located: l,
+            message,
+            source,
+        };
         let mut s = String::new();
         if handler.render_report(&mut s, &h).is_err() {
             s = format!("{}: {}\n", l.diag.code.as_str(), h.message);

@@ -15,11 +15,16 @@ pub struct Report<'a> {
 
 impl Report<'_> {
     pub fn count(&self, severity: Severity) -> usize {
-        self.diagnostics.iter().filter(|d| d.diag.severity == severity).count()
+        self.diagnostics
+            .iter()
+            .filter(|d| d.diag.severity == severity)
+            .count()
     }
 
     /// The document index to show: only for files holding several YAML documents.
     pub fn document(&self, l: &Located) -> Option<usize> {
-        l.diag.doc().filter(|_| self.files[l.diag.file].yaml_docs > 1)
+        l.diag
+            .doc()
+            .filter(|_| self.files[l.diag.file].yaml_docs > 1)
     }
 }

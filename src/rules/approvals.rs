@@ -40,7 +40,10 @@ pub const RULES: &[Rule] = &[
 ];
 
 /// The approvals whose `by` resolves to a person: (index, reference, person).
-fn approvers<'a>(m: &'a Model, e: &'a ExceptionSpec) -> impl Iterator<Item = (usize, &'a str, PersonId)> {
+fn approvers<'a>(
+    m: &'a Model,
+    e: &'a ExceptionSpec,
+) -> impl Iterator<Item = (usize, &'a str, PersonId)> {
     items(&e.approvals).filter_map(|(i, a)| {
         let by = a.by.get()?;
         Some((i, by.as_str(), m.person(by)?))
@@ -49,14 +52,20 @@ fn approvers<'a>(m: &'a Model, e: &'a ExceptionSpec) -> impl Iterator<Item = (us
 
 fn self_approval(m: &Model, out: &mut Vec<Diagnostic>) {
     for (doc, e) in m.exceptions() {
-        let Some(requester) = e.requested_by.get() else { continue };
-        let Some(rp) = m.person(requester) else { continue };
+        let Some(requester) = e.requested_by.get() else {
+            continue;
+        };
+        let Some(rp) = m.person(requester) else {
+            continue;
+        };
         for (i, by, p) in approvers(m, e) {
             if p == rp {
                 let msg = if by == requester {
                     format!("`{by}` approves their own exception request")
                 } else {
-                    format!("`{by}` is the requester `{requester}`: nobody may approve their own request")
+                    format!(
+                        "`{by}` is the requester `{requester}`: nobody may approve their own request"
+                    )
                 };
                 let d = Diagnostic::at(Code::A001, doc, format!("/spec/approvals/{i}/by"), msg)
                     .with_related("/spec/requested_by", "requested by the same person");
@@ -75,11 +84,18 @@ fn owner_membership_rule(
     message: impl Fn(&str, &str) -> String,
 ) {
     for (doc, e) in m.exceptions() {
-        let Some(team) = m.owner_team(e.service.get(), function) else { continue };
+        let Some(team) = m.owner_team(e.service.get(), function) else {
+            continue;
+        };
         let team_id = team_id(m, team.doc);
         for (i, by, p) in approvers(m, e) {
             if report(team.members.contains(&p)) {
-                out.push(Diagnostic::at(code, doc, format!("/spec/approvals/{i}/by"), message(by, team_id)));
+                out.push(Diagnostic::at(
+                    code,
+                    doc,
+                    format!("/spec/approvals/{i}/by"),
+                    message(by, team_id),
+                ));
             }
         }
     }
@@ -90,20 +106,34 @@ pub(super) fn team_id<'a>(m: &Model<'a>, doc: usize) -> &'a str {
 }
 
 fn approver_in_execution_team(m: &Model, out: &mut Vec<Diagnostic>) {
-    owner_membership_rule(m, out, Function::Execution, |member| member, Code::A002, |by, team| {
-        format!("approver `{by}` is a member of `{team}`, the team that asked for the delay")
-    });
+    owner_membership_rule(
+        m,
+        out,
+        Function::Execution,
+        |member| member,
+        Code::A002,
+        |by, team| {
+            format!("approver `{by}` is a member of `{team}`, the team that asked for the delay")
+        },
+    );
 }
 
 fn approver_not_risk_owner(m: &Model, out: &mut Vec<Diagnostic>) {
-    owner_membership_rule(m, out, Function::Risk, |member| !member, Code::A003, |by, team| {
-        format!("approver `{by}` is not a member of `{team}`, the service's risk owner")
-    });
+    owner_membership_rule(
+        m,
+        out,
+        Function::Risk,
+        |member| !member,
+        Code::A003,
+        |by, team| format!("approver `{by}` is not a member of `{team}`, the service's risk owner"),
+    );
 }
 
 fn too_few_approvers(m: &Model, out: &mut Vec<Diagnostic>) {
     for (doc, e) in m.exceptions() {
-        let Some(tier) = m.governing_tier(e.service.get(), &e.finding) else { continue };
+        let Some(tier) = m.governing_tier(e.service.get(), &e.finding) else {
+            continue;
+        };
         let need = tier.min_approvers();
         let distinct = distinct_approvers(m, e);
         if (distinct as i64) < need {

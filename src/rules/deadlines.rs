@@ -23,7 +23,9 @@ pub const RULES: &[Rule] = &[
 ];
 
 /// Open, uncovered remediations with their governing tier and age in days.
-fn pending<'a>(m: &'a Model) -> impl Iterator<Item = (&'a crate::model::Doc, &'a RemediationSpec, &'a Tier, i64)> {
+fn pending<'a>(
+    m: &'a Model,
+) -> impl Iterator<Item = (&'a crate::model::Doc, &'a RemediationSpec, &'a Tier, i64)> {
     m.remediations().filter_map(|(doc, r)| {
         if r.status.get() != Some(&RemediationStatus::Open) {
             return None;
@@ -63,7 +65,9 @@ fn escalation_due(m: &Model, out: &mut Vec<Diagnostic>) {
             .filter(|(after, _)| age >= *after)
             .max_by_key(|(after, _)| *after);
         if let Some((after, to)) = latest {
-            let msg = format!("open for {age} days, past the {after}-day escalation step: escalate to `{to}`");
+            let msg = format!(
+                "open for {age} days, past the {after}-day escalation step: escalate to `{to}`"
+            );
             out.push(Diagnostic::at(Code::D002, doc, "/spec/found_on", msg));
         }
     }

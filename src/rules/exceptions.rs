@@ -69,7 +69,9 @@ pub const RULES: &[Rule] = &[
 
 fn expired(m: &Model, out: &mut Vec<Diagnostic>) {
     for (doc, e) in m.exceptions() {
-        let Some(expires) = e.expires.get() else { continue };
+        let Some(expires) = e.expires.get() else {
+            continue;
+        };
         if e.active() && *expires < m.today {
             let msg = format!(
                 "expired on {expires}, {} days ago: the risk is no longer accepted; renew it with a new approval or revoke it",
@@ -83,7 +85,9 @@ fn expired(m: &Model, out: &mut Vec<Diagnostic>) {
 fn expiring(m: &Model, out: &mut Vec<Diagnostic>) {
     let warn = m.expiry_warning_days();
     for (doc, e) in m.exceptions() {
-        let Some(expires) = e.expires.get() else { continue };
+        let Some(expires) = e.expires.get() else {
+            continue;
+        };
         let left = expires.0 - m.today.0;
         if e.active() && (0..=warn).contains(&left) {
             let msg = match left {
@@ -98,12 +102,18 @@ fn expiring(m: &Model, out: &mut Vec<Diagnostic>) {
 
 fn too_long(m: &Model, out: &mut Vec<Diagnostic>) {
     for (doc, e) in m.exceptions() {
-        let Some(tier) = m.governing_tier(e.service.get(), &e.finding) else { continue };
+        let Some(tier) = m.governing_tier(e.service.get(), &e.finding) else {
+            continue;
+        };
         if !tier.exceptions_allowed() {
             continue; // E004
         }
-        let max = tier.exceptions.get().and_then(|x| x.max_days.get().copied());
-        let (Some(max), Some(granted), Some(expires)) = (max, e.granted_on(), e.expires.get()) else {
+        let max = tier
+            .exceptions
+            .get()
+            .and_then(|x| x.max_days.get().copied());
+        let (Some(max), Some(granted), Some(expires)) = (max, e.granted_on(), e.expires.get())
+        else {
             continue;
         };
         let window = expires.0 - granted.0;
@@ -119,7 +129,9 @@ fn too_long(m: &Model, out: &mut Vec<Diagnostic>) {
 
 fn not_allowed(m: &Model, out: &mut Vec<Diagnostic>) {
     for (doc, e) in m.exceptions() {
-        let Some(tier) = m.governing_tier(e.service.get(), &e.finding) else { continue };
+        let Some(tier) = m.governing_tier(e.service.get(), &e.finding) else {
+            continue;
+        };
         if !tier.exceptions_allowed() {
             let msg = format!(
                 "tier `{}` allows no exceptions: this finding must be fixed within its deadline",
@@ -132,7 +144,9 @@ fn not_allowed(m: &Model, out: &mut Vec<Diagnostic>) {
 
 fn missing_compensating_controls(m: &Model, out: &mut Vec<Diagnostic>) {
     for (doc, e) in m.exceptions() {
-        let Some(tier) = m.governing_tier(e.service.get(), &e.finding) else { continue };
+        let Some(tier) = m.governing_tier(e.service.get(), &e.finding) else {
+            continue;
+        };
         let required = tier
             .exceptions
             .get()
@@ -163,28 +177,40 @@ fn date_order(m: &Model, out: &mut Vec<Diagnostic>) {
                 out.push(Diagnostic::at(Code::E006, doc, ptr, msg));
             }
         }
-        if let (Some(granted), Some(expires)) = (e.granted_on(), e.expires.get()) {
-            if *expires <= granted {
-                let msg = format!("expires on {expires}, not after it was granted on {granted}");
-                out.push(Diagnostic::at(Code::E006, doc, "/spec/expires", msg));
-            }
+        if let (Some(granted), Some(expires)) = (e.granted_on(), e.expires.get())
+            && *expires <= granted
+        {
+            let msg = format!("expires on {expires}, not after it was granted on {granted}");
+            out.push(Diagnostic::at(Code::E006, doc, "/spec/expires", msg));
         }
     }
     for (doc, r) in m.remediations() {
         let completed = r.completed_on.get();
-        if let (Some(found), Some(done)) = (r.found_on.get(), completed) {
-            if done < found {
-                let msg = format!("completed on {done}, before the finding was found on {found}");
-                out.push(Diagnostic::at(Code::E006, doc, "/spec/completed_on", msg));
-            }
+        if let (Some(found), Some(done)) = (r.found_on.get(), completed)
+            && done < found
+        {
+            let msg = format!("completed on {done}, before the finding was found on {found}");
+            out.push(Diagnostic::at(Code::E006, doc, "/spec/completed_on", msg));
         }
-        let Some(on) = r.verification().and_then(|v| v.on.0) else { continue };
+        let Some(on) = r.verification().and_then(|v| v.on.0) else {
+            continue;
+        };
         if let Some(done) = completed.filter(|d| on < **d) {
             let msg = format!("verified on {on}, before the fix was completed on {done}");
-            out.push(Diagnostic::at(Code::E006, doc, "/spec/verification/on", msg));
+            out.push(Diagnostic::at(
+                Code::E006,
+                doc,
+                "/spec/verification/on",
+                msg,
+            ));
         } else if on > today {
             let msg = format!("verification dated {on}, after today ({today})");
-            out.push(Diagnostic::at(Code::E006, doc, "/spec/verification/on", msg));
+            out.push(Diagnostic::at(
+                Code::E006,
+                doc,
+                "/spec/verification/on",
+                msg,
+            ));
         }
     }
 }
@@ -193,16 +219,22 @@ fn tier_mismatch(m: &Model, out: &mut Vec<Diagnostic>) {
     let records = m
         .exceptions()
         .map(|(d, e)| (d, &e.service, &e.finding, &e.tier))
-        .chain(m.remediations().map(|(d, r)| (d, &r.service, &r.finding, &r.tier)));
+        .chain(
+            m.remediations()
+                .map(|(d, r)| (d, &r.service, &r.finding, &r.tier)),
+        );
     for (doc, service, finding, tier) in records {
         let Some(declared) = tier.get() else { continue };
         if m.tier_by_id(declared).is_none() {
             continue; // R004
         }
-        let Some(governing) = m.governing_tier(service.get(), finding) else { continue };
+        let Some(governing) = m.governing_tier(service.get(), finding) else {
+            continue;
+        };
         let actual = governing.id.get().map_or("?", String::as_str);
         if declared != actual {
-            let msg = format!("declared tier `{declared}`, but the finding matches tier `{actual}`");
+            let msg =
+                format!("declared tier `{declared}`, but the finding matches tier `{actual}`");
             out.push(Diagnostic::at(Code::E007, doc, "/spec/tier", msg));
         }
     }
@@ -215,7 +247,9 @@ fn duplicate_exception(m: &Model, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let finding = e.finding.get().and_then(|f| f.id.get());
-        let (Some(service), Some(finding)) = (e.service.get(), finding) else { continue };
+        let (Some(service), Some(finding)) = (e.service.get(), finding) else {
+            continue;
+        };
         let id = doc.id.as_deref().unwrap_or("?");
         match first.get(&(service.as_str(), finding.as_str())) {
             Some(earlier) => {

@@ -45,12 +45,20 @@ pub const RULES: &[Rule] = &[
 
 fn function_not_held(m: &Model, out: &mut Vec<Diagnostic>) {
     for doc in m.docs {
-        let Body::OwnershipMap(o) = &doc.body else { continue };
+        let Body::OwnershipMap(o) = &doc.body else {
+            continue;
+        };
         for (i, s) in items(&o.services) {
-            let Some(owners) = s.owners.get() else { continue };
+            let Some(owners) = s.owners.get() else {
+                continue;
+            };
             for f in Function::ALL {
-                let Some(team_id) = owners.of(f) else { continue };
-                let Some(team) = m.teams.get(team_id.as_str()) else { continue };
+                let Some(team_id) = owners.of(f) else {
+                    continue;
+                };
+                let Some(team) = m.teams.get(team_id.as_str()) else {
+                    continue;
+                };
                 if !team.functions.contains(&f) {
                     let ptr = format!("/spec/services/{i}/owners/{}", f.name());
                     let msg = format!(
@@ -68,42 +76,72 @@ fn function_not_held(m: &Model, out: &mut Vec<Diagnostic>) {
 /// Services whose `other` owner is the same team as their execution owner.
 fn same_as_executor(m: &Model, out: &mut Vec<Diagnostic>, code: Code, other: Function, what: &str) {
     for doc in m.docs {
-        let Body::OwnershipMap(o) = &doc.body else { continue };
+        let Body::OwnershipMap(o) = &doc.body else {
+            continue;
+        };
         for (i, s) in items(&o.services) {
-            let Some(owners) = s.owners.get() else { continue };
-            if let (Some(x), Some(exec)) = (owners.of(other), owners.execution.get()) {
-                if x == exec {
-                    let ptr = format!("/spec/services/{i}/owners/{}", other.name());
-                    let msg = format!("team `{x}` both executes the fixes and {what}");
-                    let d = Diagnostic::at(code, doc, ptr, msg)
-                        .with_related(format!("/spec/services/{i}/owners/execution"), "execution owner");
-                    out.push(d);
-                }
+            let Some(owners) = s.owners.get() else {
+                continue;
+            };
+            if let (Some(x), Some(exec)) = (owners.of(other), owners.execution.get())
+                && x == exec
+            {
+                let ptr = format!("/spec/services/{i}/owners/{}", other.name());
+                let msg = format!("team `{x}` both executes the fixes and {what}");
+                let d = Diagnostic::at(code, doc, ptr, msg).with_related(
+                    format!("/spec/services/{i}/owners/execution"),
+                    "execution owner",
+                );
+                out.push(d);
             }
         }
     }
 }
 
 fn risk_owner_is_executor(m: &Model, out: &mut Vec<Diagnostic>) {
-    same_as_executor(m, out, Code::O002, Function::Risk, "approves the exceptions to them");
+    same_as_executor(
+        m,
+        out,
+        Code::O002,
+        Function::Risk,
+        "approves the exceptions to them",
+    );
 }
 
 fn validator_is_executor(m: &Model, out: &mut Vec<Diagnostic>) {
-    same_as_executor(m, out, Code::O003, Function::Validation, "verifies their closure");
+    same_as_executor(
+        m,
+        out,
+        Code::O003,
+        Function::Validation,
+        "verifies their closure",
+    );
 }
 
 fn control_risk_is_remediator(m: &Model, out: &mut Vec<Diagnostic>) {
     for doc in m.docs {
-        let Body::OwnershipMap(o) = &doc.body else { continue };
+        let Body::OwnershipMap(o) = &doc.body else {
+            continue;
+        };
         for (i, c) in items(&o.controls) {
-            let Some(owners) = c.owners.get() else { continue };
-            if let (Some(risk), Some(rem)) = (owners.risk.get(), owners.remediation.get()) {
-                if risk == rem {
-                    let msg = format!("team `{risk}` both remediates the control and accepts its risk");
-                    let d = Diagnostic::at(Code::O004, doc, format!("/spec/controls/{i}/owners/risk"), msg)
-                        .with_related(format!("/spec/controls/{i}/owners/remediation"), "remediation owner");
-                    out.push(d);
-                }
+            let Some(owners) = c.owners.get() else {
+                continue;
+            };
+            if let (Some(risk), Some(rem)) = (owners.risk.get(), owners.remediation.get())
+                && risk == rem
+            {
+                let msg = format!("team `{risk}` both remediates the control and accepts its risk");
+                let d = Diagnostic::at(
+                    Code::O004,
+                    doc,
+                    format!("/spec/controls/{i}/owners/risk"),
+                    msg,
+                )
+                .with_related(
+                    format!("/spec/controls/{i}/owners/remediation"),
+                    "remediation owner",
+                );
+                out.push(d);
             }
         }
     }

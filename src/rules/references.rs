@@ -68,7 +68,9 @@ fn unknown_team(m: &Model, out: &mut Vec<Diagnostic>) {
         match &doc.body {
             Body::OwnershipMap(o) => {
                 for (i, s) in items(&o.services) {
-                    let Some(owners) = s.owners.get() else { continue };
+                    let Some(owners) = s.owners.get() else {
+                        continue;
+                    };
                     for f in Function::ALL {
                         if let Some(t) = owners.of(f) {
                             let p = format!("/spec/services/{i}/owners/{}", f.name());
@@ -77,7 +79,9 @@ fn unknown_team(m: &Model, out: &mut Vec<Diagnostic>) {
                     }
                 }
                 for (i, c) in items(&o.controls) {
-                    let Some(owners) = c.owners.get() else { continue };
+                    let Some(owners) = c.owners.get() else {
+                        continue;
+                    };
                     for (role, t) in [
                         ("control", &owners.control),
                         ("remediation", &owners.remediation),
@@ -111,11 +115,11 @@ fn unknown_team(m: &Model, out: &mut Vec<Diagnostic>) {
 
 fn unknown_person(m: &Model, out: &mut Vec<Diagnostic>) {
     let mut check = |doc: &Doc, pointer: String, r: Option<&String>, role: &str| {
-        if let Some(r) = r {
-            if m.person(r).is_none() {
-                let msg = format!("{role} `{r}` is not a known person");
-                out.push(Diagnostic::at(Code::R002, doc, pointer, msg));
-            }
+        if let Some(r) = r
+            && m.person(r).is_none()
+        {
+            let msg = format!("{role} `{r}` is not a known person");
+            out.push(Diagnostic::at(Code::R002, doc, pointer, msg));
         }
     };
     for doc in m.docs {
@@ -138,13 +142,28 @@ fn unknown_person(m: &Model, out: &mut Vec<Diagnostic>) {
                 }
             }
             Body::Exception(e) => {
-                check(doc, "/spec/requested_by".into(), e.requested_by.get(), "requester");
+                check(
+                    doc,
+                    "/spec/requested_by".into(),
+                    e.requested_by.get(),
+                    "requester",
+                );
                 for (i, a) in items(&e.approvals) {
-                    check(doc, format!("/spec/approvals/{i}/by"), a.by.get(), "approver");
+                    check(
+                        doc,
+                        format!("/spec/approvals/{i}/by"),
+                        a.by.get(),
+                        "approver",
+                    );
                 }
             }
             Body::Remediation(r) => {
-                check(doc, "/spec/implemented_by".into(), r.implemented_by.get(), "implementer");
+                check(
+                    doc,
+                    "/spec/implemented_by".into(),
+                    r.implemented_by.get(),
+                    "implementer",
+                );
                 if let Some(v) = r.verification() {
                     check(doc, "/spec/verification/by".into(), v.by.get(), "verifier");
                 }
@@ -156,11 +175,11 @@ fn unknown_person(m: &Model, out: &mut Vec<Diagnostic>) {
 
 fn unknown_service(m: &Model, out: &mut Vec<Diagnostic>) {
     let mut check = |doc: &Doc, pointer: String, s: Option<&String>| {
-        if let Some(s) = s {
-            if !m.services.contains_key(s.as_str()) {
-                let msg = format!("service `{s}` is not in any OwnershipMap");
-                out.push(Diagnostic::at(Code::R003, doc, pointer, msg));
-            }
+        if let Some(s) = s
+            && !m.services.contains_key(s.as_str())
+        {
+            let msg = format!("service `{s}` is not in any OwnershipMap");
+            out.push(Diagnostic::at(Code::R003, doc, pointer, msg));
         }
     };
     for doc in m.docs {
@@ -186,15 +205,20 @@ fn unknown_tier(m: &Model, out: &mut Vec<Diagnostic>) {
     let records = m
         .exceptions()
         .map(|(d, e)| (d, &e.service, &e.finding, &e.tier))
-        .chain(m.remediations().map(|(d, r)| (d, &r.service, &r.finding, &r.tier)));
+        .chain(
+            m.remediations()
+                .map(|(d, r)| (d, &r.service, &r.finding, &r.tier)),
+        );
     for (doc, service, finding, tier) in records {
-        if let Some(t) = tier.get() {
-            if m.tier_by_id(t).is_none() {
-                let msg = format!("tier `{t}` is not a tier of the SLA policy");
-                out.push(Diagnostic::at(Code::R004, doc, "/spec/tier", msg));
-            }
+        if let Some(t) = tier.get()
+            && m.tier_by_id(t).is_none()
+        {
+            let msg = format!("tier `{t}` is not a tier of the SLA policy");
+            out.push(Diagnostic::at(Code::R004, doc, "/spec/tier", msg));
         }
-        let known_service = service.get().is_some_and(|s| m.services.contains_key(s.as_str()));
+        let known_service = service
+            .get()
+            .is_some_and(|s| m.services.contains_key(s.as_str()));
         let key = finding.get().and_then(|f| f.key());
         if known_service && key.is_some() && m.governing_tier(service.get(), finding).is_none() {
             let msg = "the finding matches no tier of the SLA policy";
@@ -252,21 +276,24 @@ fn duplicate_id(m: &Model, out: &mut Vec<Diagnostic>) {
         if let Body::SlaPolicy(p) = &doc.body {
             let mut tiers = HashMap::new();
             for (i, t) in items(&p.tiers) {
-                if let Some(id) = t.id.get() {
-                    if tiers.insert(id.as_str(), i).is_some() {
-                        let msg = format!("tier id `{id}` is already defined in this policy");
-                        let ptr = format!("/spec/tiers/{i}/id");
-                        out.push(Diagnostic::at(Code::R005, doc, ptr, msg));
-                    }
+                if let Some(id) = t.id.get()
+                    && tiers.insert(id.as_str(), i).is_some()
+                {
+                    let msg = format!("tier id `{id}` is already defined in this policy");
+                    let ptr = format!("/spec/tiers/{i}/id");
+                    out.push(Diagnostic::at(Code::R005, doc, ptr, msg));
                 }
             }
         }
     }
 }
 
+/// The person entry (document, index) that first claimed an e-mail or handle, and its id.
+type Claim<'a> = ((usize, usize), &'a str);
+
 fn ambiguous_identity(m: &Model, out: &mut Vec<Diagnostic>) {
     // (kind, lowercased e-mail or handle) -> the person entry that first claimed it, and its id
-    let mut owner: HashMap<(&str, String), ((usize, usize), &str)> = HashMap::new();
+    let mut owner: HashMap<(&str, String), Claim> = HashMap::new();
     for (d, doc) in m.docs.iter().enumerate() {
         let Body::People(p) = &doc.body else { continue };
         for (i, person) in items(&p.people) {
@@ -276,7 +303,8 @@ fn ambiguous_identity(m: &Model, out: &mut Vec<Diagnostic>) {
                 let key = (kind, value.to_lowercase());
                 match owner.get(&key) {
                     Some((first, first_id)) if *first != who => {
-                        let msg = format!("{kind} `{value}` already belongs to person `{first_id}`");
+                        let msg =
+                            format!("{kind} `{value}` already belongs to person `{first_id}`");
                         out.push(Diagnostic::at(Code::R006, doc, pointer, msg));
                     }
                     Some(_) => {}

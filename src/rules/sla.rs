@@ -59,7 +59,9 @@ fn tier_order(m: &Model, out: &mut Vec<Diagnostic>) {
     for (doc, p) in policies(m) {
         let mut max: Option<(i64, &str)> = None;
         for (i, t) in items(&p.tiers) {
-            let Some(days) = t.remediate_within_days.get().copied() else { continue };
+            let Some(days) = t.remediate_within_days.get().copied() else {
+                continue;
+            };
             match max {
                 Some((m_days, m_id)) if days < m_days => {
                     let msg = format!(
@@ -80,8 +82,16 @@ fn missing_escalation(m: &Model, out: &mut Vec<Diagnostic>) {
     for (doc, p) in policies(m) {
         for (i, t) in items(&p.tiers) {
             if t.escalation.get().is_none_or(|s| s.is_empty()) {
-                let msg = format!("tier `{}` has no escalation step: a missed deadline reaches nobody", tier_name(t));
-                out.push(Diagnostic::at(Code::T002, doc, format!("/spec/tiers/{i}/id"), msg));
+                let msg = format!(
+                    "tier `{}` has no escalation step: a missed deadline reaches nobody",
+                    tier_name(t)
+                );
+                out.push(Diagnostic::at(
+                    Code::T002,
+                    doc,
+                    format!("/spec/tiers/{i}/id"),
+                    msg,
+                ));
             }
         }
     }
@@ -92,7 +102,9 @@ fn escalation_order(m: &Model, out: &mut Vec<Diagnostic>) {
         for (i, t) in items(&p.tiers) {
             let mut max: Option<i64> = None;
             for (j, step) in items(&t.escalation) {
-                let Some(after) = step.after_days.get().copied() else { continue };
+                let Some(after) = step.after_days.get().copied() else {
+                    continue;
+                };
                 match max {
                     Some(prev) if after <= prev => {
                         let msg = format!(
@@ -110,7 +122,9 @@ fn escalation_order(m: &Model, out: &mut Vec<Diagnostic>) {
 
 fn shadowed_tier(m: &Model, out: &mut Vec<Diagnostic>) {
     for (doc, p) in policies(m) {
-        let tiers: Vec<_> = items(&p.tiers).map(|(i, t)| (i, t, t.match_set())).collect();
+        let tiers: Vec<_> = items(&p.tiers)
+            .map(|(i, t)| (i, t, t.match_set()))
+            .collect();
         for (k, (i, t, set)) in tiers.iter().enumerate() {
             let Some(set) = set else { continue };
             let shadow = tiers[..k]
@@ -122,7 +136,12 @@ fn shadowed_tier(m: &Model, out: &mut Vec<Diagnostic>) {
                     tier_name(t),
                     tier_name(earlier)
                 );
-                out.push(Diagnostic::at(Code::T004, doc, format!("/spec/tiers/{i}/id"), msg));
+                out.push(Diagnostic::at(
+                    Code::T004,
+                    doc,
+                    format!("/spec/tiers/{i}/id"),
+                    msg,
+                ));
             }
         }
     }

@@ -50,13 +50,19 @@ const VERIFIER: &str = "/spec/verification/by";
 fn self_verification(m: &Model, out: &mut Vec<Diagnostic>) {
     for (doc, r) in m.remediations() {
         let Some(v) = r.verification() else { continue };
-        let (Some(by), Some(implementer)) = (v.by.get(), r.implemented_by.get()) else { continue };
-        let (Some(vp), Some(ip)) = (m.person(by), m.person(implementer)) else { continue };
+        let (Some(by), Some(implementer)) = (v.by.get(), r.implemented_by.get()) else {
+            continue;
+        };
+        let (Some(vp), Some(ip)) = (m.person(by), m.person(implementer)) else {
+            continue;
+        };
         if vp == ip {
             let msg = if by == implementer {
                 format!("`{by}` verifies their own fix")
             } else {
-                format!("verifier `{by}` is the implementer `{implementer}`: nobody may verify their own fix")
+                format!(
+                    "verifier `{by}` is the implementer `{implementer}`: nobody may verify their own fix"
+                )
             };
             let d = Diagnostic::at(Code::V001, doc, VERIFIER, msg)
                 .with_related("/spec/implemented_by", "implemented by the same person");
@@ -77,9 +83,16 @@ fn verifier_membership(
         let Some(v) = r.verification() else { continue };
         let Some(by) = v.by.get() else { continue };
         let Some(p) = m.person(by) else { continue };
-        let Some(team) = m.owner_team(r.service.get(), function) else { continue };
+        let Some(team) = m.owner_team(r.service.get(), function) else {
+            continue;
+        };
         if team.members.contains(&p) == report_member {
-            out.push(Diagnostic::at(code, doc, VERIFIER, message(by, team_id(m, team.doc))));
+            out.push(Diagnostic::at(
+                code,
+                doc,
+                VERIFIER,
+                message(by, team_id(m, team.doc)),
+            ));
         }
     }
 }
@@ -91,9 +104,16 @@ fn verifier_in_execution_team(m: &Model, out: &mut Vec<Diagnostic>) {
 }
 
 fn verifier_not_validation_owner(m: &Model, out: &mut Vec<Diagnostic>) {
-    verifier_membership(m, out, Function::Validation, false, Code::V003, |by, team| {
-        format!("verifier `{by}` is not a member of `{team}`, the service's validation owner")
-    });
+    verifier_membership(
+        m,
+        out,
+        Function::Validation,
+        false,
+        Code::V003,
+        |by, team| {
+            format!("verifier `{by}` is not a member of `{team}`, the service's validation owner")
+        },
+    );
 }
 
 fn closed_without_verification(m: &Model, out: &mut Vec<Diagnostic>) {
@@ -101,7 +121,9 @@ fn closed_without_verification(m: &Model, out: &mut Vec<Diagnostic>) {
         if r.status.get() != Some(&RemediationStatus::Closed) || r.verification.is_some() {
             continue;
         }
-        let Some(tier) = m.governing_tier(r.service.get(), &r.finding) else { continue };
+        let Some(tier) = m.governing_tier(r.service.get(), &r.finding) else {
+            continue;
+        };
         if tier.verification.get() == Some(&Requirement::Required) {
             let msg = format!(
                 "closed without a recorded verification, which tier `{}` requires",
