@@ -63,14 +63,20 @@ pub fn discover(root: &Path, config: &Config) -> Result<Vec<(String, PathBuf)>, 
     Ok(files)
 }
 
+/// Where a file's bytes come from: the working tree, or memory (a git tree, a test).
+pub enum Input {
+    Disk(PathBuf),
+    Memory(Vec<u8>),
+}
+
 struct FileResult {
     source: SourceFile,
-    docs: Vec<(usize, Kind, Value)>,
+    docs: Vec<Doc>,
     diagnostics: Vec<Diagnostic>,
 }
 
-/// Reads, parses and schema-checks one file.
-fn check_file(index: usize, rel: String, path: &Path) -> FileResult {
+/// Reads, parses, schema-checks and types one file.
+fn check_file(index: usize, rel: String, input: Input) -> FileResult {
     let mut out = FileResult {
         source: SourceFile {
             rel,
@@ -81,7 +87,12 @@ fn check_file(index: usize, rel: String, path: &Path) -> FileResult {
         diagnostics: Vec::new(),
     };
     let diag = |code, loc, msg: String| Diagnostic::new(code, index, loc, msg);
-    let bytes = match read_limited(path) {
+    let bytes = match input {
+        Input::Disk(path) => read_limited(&path),
+        Input::Memory(b) if b.len() as u64 > parse::MAX_FILE_BYTES => Err(too_big()),
+        Input::Memory(b) => Ok(b),
+    };
+    let bytes = match bytes {
         Ok(b) => b,
         Err((code, message)) => {
             out.diagnostics.push(diag(code, Loc::File, message));
@@ -178,7 +189,7 @@ fn check_file(index: usize, rel: String, path: &Path) -> FileResult {
             };
             out.diagnostics.push(diag(Code::S001, loc, v.message));
         }
-        out.docs.push((n, kind, doc.value));
+        out.docs.push(Doc::from_value(index, n, kind, &doc.value));
     }
     out
 }
@@ -197,32 +208,40 @@ fn read_limited(path: &Path) -> Result<Vec<u8>, (Code, String)> {
         .read_to_end(&mut bytes)
         .map_err(unreadable)?;
     if bytes.len() as u64 > parse::MAX_FILE_BYTES {
-        let msg = format!("file is larger than {} MiB", parse::MAX_FILE_BYTES >> 20);
-        return Err((Code::P004, msg));
+        return Err(too_big());
     }
     Ok(bytes)
+}
+
+fn too_big() -> (Code, String) {
+    let msg = format!("file is larger than {} MiB", parse::MAX_FILE_BYTES >> 20);
+    (Code::P004, msg)
 }
 
 /// Runs the whole check over `root`.
 pub fn run(root: &Path, config: &Config, today: Date) -> Result<Outcome, String> {
     let found = discover(root, config)?;
-    let results: Vec<FileResult> = found
+    let inputs = found
+        .into_iter()
+        .map(|(rel, path)| (rel, Input::Disk(path)));
+    Ok(run_inputs(inputs.collect(), config, today))
+}
+
+/// Runs the whole check over files given by relative path (sorted by the caller).
+pub fn run_inputs(inputs: Vec<(String, Input)>, config: &Config, today: Date) -> Outcome {
+    let results: Vec<FileResult> = inputs
         .into_par_iter()
         .enumerate()
-        .map(|(i, (rel, path))| check_file(i, rel, &path))
+        .map(|(i, (rel, input))| check_file(i, rel, input))
         .collect();
     let mut files = Vec::with_capacity(results.len());
     let mut diagnostics = Vec::new();
-    let mut raw_docs = Vec::new();
-    for (i, r) in results.into_iter().enumerate() {
+    let mut docs = Vec::new();
+    for r in results {
         files.push(r.source);
         diagnostics.extend(r.diagnostics);
-        raw_docs.extend(r.docs.into_iter().map(|(n, kind, v)| (i, n, kind, v)));
+        docs.extend(r.docs);
     }
-    let docs: Vec<Doc> = raw_docs
-        .into_par_iter()
-        .map(|(file, n, kind, v)| Doc::from_value(file, n, kind, &v))
-        .collect();
     let model = Model::build(&docs, today);
     diagnostics.extend(rules::run(&model));
     diagnostics.retain_mut(|d| match config.severity(d.code) {
@@ -232,9 +251,9 @@ pub fn run(root: &Path, config: &Config, today: Date) -> Result<Outcome, String>
         }
         None => false,
     });
-    Ok(Outcome {
+    Outcome {
         files,
         documents: docs.len(),
         diagnostics,
-    })
+    }
 }
