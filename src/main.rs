@@ -139,9 +139,17 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                     print!("{}", schema::source(kind));
                 }
                 None => {
-                    for kind in Kind::ALL {
-                        print!("{}", schema::source(kind));
-                    }
+                    // One JSON object, kind name -> schema, so the output stays valid JSON.
+                    let all: serde_json::Map<String, serde_json::Value> = Kind::ALL
+                        .into_iter()
+                        .map(|k| {
+                            (
+                                k.name().to_string(),
+                                serde_json::from_str(schema::source(k)).unwrap_or_default(),
+                            )
+                        })
+                        .collect();
+                    println!("{}", serde_json::to_string_pretty(&all).unwrap_or_default());
                 }
             }
             Ok(ExitCode::SUCCESS)
