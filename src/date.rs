@@ -11,7 +11,7 @@ impl Date {
     /// Parses exactly `YYYY-MM-DD` with a real month and day.
     pub fn parse(s: &str) -> Option<Date> {
         let b = s.as_bytes();
-        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        if b.len() != 10 || !s.is_ascii() || b[4] != b'-' || b[7] != b'-' {
             return None;
         }
         let num = |r: std::ops::Range<usize>| -> Option<i64> {
