@@ -99,7 +99,7 @@ fn check_file(index: usize, rel: String, input: Input) -> FileResult {
             return out;
         }
     };
-    let text = match parse::decode(&bytes) {
+    let text = match parse::decode(bytes) {
         Ok(t) => t,
         Err(Problem::Syntax { pos, message }) => {
             out.diagnostics
@@ -198,13 +198,20 @@ fn unescape(segment: &str) -> String {
     segment.replace("~1", "/").replace("~0", "~")
 }
 
-/// Reads a file, refusing one over the size limit without reading all of it.
+/// Reads a file, refusing one over the size limit without reading it. One path lookup
+/// (the open); the size comes from the open file.
 fn read_limited(path: &Path) -> Result<Vec<u8>, (Code, String)> {
     use std::io::Read;
     let unreadable = |e: std::io::Error| (Code::P001, format!("cannot read file: {e}"));
-    let file = std::fs::File::open(path).map_err(unreadable)?;
-    let mut bytes = Vec::new();
-    file.take(parse::MAX_FILE_BYTES + 1)
+    let mut file = std::fs::File::open(path).map_err(unreadable)?;
+    let len = file.metadata().map_err(unreadable)?.len();
+    if len > parse::MAX_FILE_BYTES {
+        return Err(too_big());
+    }
+    let mut bytes = Vec::with_capacity(len as usize + 1);
+    // `take` bounds a file that grows while we read it.
+    (&mut file)
+        .take(parse::MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(unreadable)?;
     if bytes.len() as u64 > parse::MAX_FILE_BYTES {

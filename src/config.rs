@@ -59,7 +59,7 @@ impl Config {
         let bytes =
             std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         let fail = |what: String| format!("{}: {what}", path.display());
-        let text = parse::decode(&bytes).map_err(|_| fail("not valid UTF-8 text".into()))?;
+        let text = parse::decode(bytes).map_err(|_| fail("not valid UTF-8 text".into()))?;
         let parsed = parse::parse(&text, false);
         if let Some(p) = parsed.problems.first() {
             return Err(fail(match p {

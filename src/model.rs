@@ -4,6 +4,7 @@
 //! absent (the schema stage has already reported it), so a document with schema errors still
 //! declares everything it declares validly and nothing cascades from one mistake.
 
+use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Deserializer};
@@ -21,11 +22,32 @@ impl<T> Default for L<T> {
     }
 }
 
+thread_local! {
+    /// Set while re-reading a document that failed strict reading (see `read_lenient`).
+    static LENIENT: Cell<bool> = const { Cell::new(false) };
+}
+
 impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for L<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let v = Value::deserialize(d)?;
-        Ok(L(T::deserialize(v).ok()))
+        if LENIENT.get() {
+            // Buffering lets a malformed field fail alone instead of failing its parent.
+            let v = Value::deserialize(d)?;
+            Ok(L(T::deserialize(v).ok()))
+        } else {
+            T::deserialize(d).map(|t| L(Some(t)))
+        }
     }
+}
+
+/// Reads `T` from a value. Strict reading borrows the value and succeeds for every
+/// schema-valid document; only when it fails is the value read again field by field.
+fn read_lenient<T: serde::de::DeserializeOwned + Default>(v: &Value) -> T {
+    T::deserialize(v).unwrap_or_else(|_| {
+        LENIENT.set(true);
+        let t = T::deserialize(v).unwrap_or_default();
+        LENIENT.set(false);
+        t
+    })
 }
 
 impl<T> L<T> {
@@ -428,9 +450,7 @@ pub struct RemediationSpec {
 
 impl RemediationSpec {
     pub fn verification(&self) -> Option<Verification> {
-        self.verification
-            .as_ref()
-            .map(|v| Verification::deserialize(v).unwrap_or_default())
+        self.verification.as_ref().map(read_lenient)
     }
 }
 
@@ -503,13 +523,11 @@ impl Doc {
     /// Reads a document leniently; `value` has already passed the envelope checks.
     pub fn from_value(file: usize, index: usize, kind: Kind, value: &Value) -> Doc {
         fn spec<T: serde::de::DeserializeOwned + Default>(v: &Value) -> T {
-            v.get("spec")
-                .and_then(|s| T::deserialize(s).ok())
-                .unwrap_or_default()
+            v.get("spec").map(read_lenient).unwrap_or_default()
         }
         let id = value
             .get("metadata")
-            .and_then(|m| Metadata::deserialize(m).ok())
+            .map(read_lenient::<Metadata>)
             .and_then(|m| m.id.0);
         let body = match kind {
             Kind::People => Body::People(spec(value)),

@@ -4,6 +4,7 @@
 //! that lets us refuse duplicate keys (P002), bound nesting depth and alias expansion while
 //! building (a YAML bomb never gets expanded), and record spans only when asked for them.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span as YSpan, Tag};
@@ -72,10 +73,7 @@ pub struct Parsed {
 }
 
 /// Decodes file bytes as YAML text: UTF-8 (BOM stripped) or UTF-16 with a BOM.
-pub fn decode(bytes: &[u8]) -> Result<String, Problem> {
-    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        return utf8(rest);
-    }
+pub fn decode(mut bytes: Vec<u8>) -> Result<String, Problem> {
     let utf16 = |big: bool, rest: &[u8]| -> Result<String, Problem> {
         if !rest.len().is_multiple_of(2) {
             return Err(syntax_at_start("odd number of bytes in UTF-16 text"));
@@ -91,7 +89,11 @@ pub fn decode(bytes: &[u8]) -> Result<String, Problem> {
             .collect::<Result<String, _>>()
             .map_err(|_| syntax_at_start("invalid UTF-16 text"))
     };
-    match bytes {
+    match bytes.as_slice() {
+        [0xEF, 0xBB, 0xBF, ..] => {
+            bytes.drain(..3);
+            utf8(bytes)
+        }
         [0xFF, 0xFE, rest @ ..] => utf16(false, rest),
         [0xFE, 0xFF, rest @ ..] => utf16(true, rest),
         _ => utf8(bytes),
@@ -109,25 +111,22 @@ fn syntax_at_start(message: &str) -> Problem {
     }
 }
 
-fn utf8(bytes: &[u8]) -> Result<String, Problem> {
-    match std::str::from_utf8(bytes) {
-        Ok(s) => Ok(s.to_string()),
-        Err(e) => {
-            let good = &bytes[..e.valid_up_to()];
-            // valid_up_to is a char boundary, so this slice is valid UTF-8.
-            let text = std::str::from_utf8(good).unwrap_or_default();
-            let line = text.matches('\n').count() as u32 + 1;
-            let last = text.rsplit('\n').next().unwrap_or("");
-            Err(Problem::Syntax {
-                pos: Pos {
-                    line,
-                    col: last.chars().count() as u32 + 1,
-                    index: text.chars().count() as u32,
-                },
-                message: format!("invalid UTF-8 at byte {}", e.valid_up_to()),
-            })
+fn utf8(bytes: Vec<u8>) -> Result<String, Problem> {
+    String::from_utf8(bytes).map_err(|e| {
+        let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        // valid_up_to is a char boundary, so this prefix is valid UTF-8.
+        let text = std::str::from_utf8(good).unwrap_or_default();
+        let line = text.matches('\n').count() as u32 + 1;
+        let last = text.rsplit('\n').next().unwrap_or("");
+        Problem::Syntax {
+            pos: Pos {
+                line,
+                col: last.chars().count() as u32 + 1,
+                index: text.chars().count() as u32,
+            },
+            message: format!("invalid UTF-8 at byte {}", good.len()),
         }
-    }
+    })
 }
 
 enum Frame {
@@ -205,7 +204,7 @@ pub fn parse(text: &str, with_spans: bool) -> Parsed {
                 continue;
             }
             Event::Scalar(text, style, anchor, tag) => {
-                let v = scalar(&text, style, tag.as_deref());
+                let v = scalar(text, style, tag.as_deref());
                 if anchor > 0 {
                     b.anchors.insert(anchor, (v.clone(), 1));
                 }
@@ -400,7 +399,7 @@ pub fn escape_into(out: &mut String, segment: &str) {
 
 /// Resolves a scalar with the YAML 1.2 core schema. Quoted scalars are strings; so are
 /// scalars with a `!!str` tag or any tag that is not a core type.
-fn scalar(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Value {
+fn scalar(text: Cow<'_, str>, style: ScalarStyle, tag: Option<&Tag>) -> Value {
     let core = match tag {
         None => style == ScalarStyle::Plain,
         Some(t) if t.is_yaml_core_schema() => {
@@ -408,10 +407,10 @@ fn scalar(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Value {
         }
         Some(_) => false,
     };
-    if core && let Some(v) = resolve_plain(text) {
+    if core && let Some(v) = resolve_plain(&text) {
         return v;
     }
-    Value::String(text.to_string())
+    Value::String(text.into_owned())
 }
 
 fn resolve_plain(s: &str) -> Option<Value> {

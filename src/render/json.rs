@@ -1,45 +1,68 @@
 //! `--format json`: the stable, versioned machine format of the spec.
 
-use serde_json::{Map, Value, json};
+use serde::Serialize;
 
 use super::Report;
 use crate::diagnostic::Severity;
 
+/// Field order is the spec's; absent fields are omitted, never null.
+#[derive(Serialize)]
+struct Out<'a> {
+    version: u32,
+    summary: Summary,
+    diagnostics: Vec<Diag<'a>>,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    files: usize,
+    documents: usize,
+    errors: usize,
+    warnings: usize,
+}
+
+#[derive(Serialize)]
+struct Diag<'a> {
+    code: &'static str,
+    name: &'static str,
+    severity: &'static str,
+    message: &'a str,
+    file: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    column: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pointer: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    document: Option<usize>,
+}
+
 pub fn render(r: &Report) -> String {
-    let diagnostics: Vec<Value> = r
-        .diagnostics
-        .iter()
-        .map(|l| {
-            let d = &l.diag;
-            let mut o = Map::new();
-            o.insert("code".into(), d.code.as_str().into());
-            o.insert("name".into(), d.code.rule().name.into());
-            o.insert("severity".into(), d.severity.as_str().into());
-            o.insert("message".into(), d.message.clone().into());
-            o.insert("file".into(), r.files[d.file].rel.clone().into());
-            if let Some(p) = l.place {
-                o.insert("line".into(), p.line.into());
-                o.insert("column".into(), p.col.into());
-            }
-            if let Some(p) = d.pointer() {
-                o.insert("pointer".into(), p.into());
-            }
-            if let Some(n) = r.document(l) {
-                o.insert("document".into(), n.into());
-            }
-            Value::Object(o)
-        })
-        .collect();
-    let out = json!({
-        "version": 1,
-        "summary": {
-            "files": r.files.len(),
-            "documents": r.documents,
-            "errors": r.count(Severity::Error),
-            "warnings": r.count(Severity::Warning),
+    let out = Out {
+        version: 1,
+        summary: Summary {
+            files: r.files.len(),
+            documents: r.documents,
+            errors: r.count(Severity::Error),
+            warnings: r.count(Severity::Warning),
         },
-        "diagnostics": diagnostics,
-    });
+        diagnostics: r
+            .diagnostics
+            .iter()
+            .map(|l| Diag {
+                code: l.diag.code.as_str(),
+                name: l.diag.code.rule().name,
+                severity: l.diag.severity.as_str(),
+                message: &l.diag.message,
+                file: &r.files[l.diag.file].rel,
+                line: l.place.map(|p| p.line),
+                column: l.place.map(|p| p.col),
+                pointer: l.diag.pointer(),
+                document: r.document(l),
+            })
+            .collect(),
+    };
     let mut s = serde_json::to_string_pretty(&out).unwrap_or_default();
     s.push('\n');
     s
