@@ -99,41 +99,35 @@ fn check_file(index: usize, rel: String, input: Input) -> FileResult {
             return out;
         }
     };
+    let problem = |p: Problem| match p {
+        Problem::Syntax { pos, message } => diag(Code::P001, Loc::At(pos), message),
+        Problem::DuplicateKey {
+            doc,
+            pointer,
+            key_span,
+        } => {
+            let key = unescape(pointer.rsplit('/').next().unwrap_or_default());
+            let loc = Loc::Exact {
+                doc,
+                pointer,
+                span: key_span,
+            };
+            diag(Code::P002, loc, format!("duplicate key `{key}`"))
+        }
+        Problem::Limit { message } => diag(Code::P004, Loc::File, message),
+    };
     let text = match parse::decode(bytes) {
         Ok(t) => t,
-        Err(Problem::Syntax { pos, message }) => {
-            out.diagnostics
-                .push(diag(Code::P001, Loc::At(pos), message));
+        Err(p) => {
+            out.diagnostics.push(problem(p));
             return out;
         }
-        Err(_) => return out,
     };
     let parsed = parse::parse(&text, false);
     out.source.text = text;
     out.source.yaml_docs = parsed.docs.len();
-    for p in parsed.problems {
-        out.diagnostics.push(match p {
-            Problem::Syntax { pos, message } => diag(Code::P001, Loc::At(pos), message),
-            Problem::DuplicateKey {
-                doc,
-                pointer,
-                key_span,
-            } => {
-                let key = pointer.rsplit('/').next().unwrap_or_default().to_string();
-                let loc = Loc::Exact {
-                    doc,
-                    pointer,
-                    span: key_span,
-                };
-                diag(
-                    Code::P002,
-                    loc,
-                    format!("duplicate key `{}`", unescape(&key)),
-                )
-            }
-            Problem::Limit { message } => diag(Code::P004, Loc::File, message),
-        });
-    }
+    out.diagnostics
+        .extend(parsed.problems.into_iter().map(problem));
     if out.diagnostics.iter().any(|d| d.code == Code::P004) {
         out.source.yaml_docs = 0;
         return out;
