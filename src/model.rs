@@ -548,13 +548,6 @@ impl Doc {
 
 pub type PersonId = usize;
 
-/// Where a declared thing lives: the document (index into `Model::docs`) and its pointer.
-#[derive(Debug, Clone)]
-pub struct Site {
-    pub doc: usize,
-    pub pointer: String,
-}
-
 pub struct Team<'a> {
     pub doc: usize,
     pub spec: &'a TeamSpec,
@@ -581,17 +574,6 @@ pub struct Model<'a> {
     pub policy: Option<(usize, &'a SlaSpec)>,
     /// (service, finding id) pairs covered by an active, unexpired exception.
     covering: HashSet<(&'a str, &'a str)>,
-}
-
-/// How a person reference reads: `@handle`, an e-mail, or an id.
-pub fn person_key(r: &str) -> (&'static str, String) {
-    if let Some(h) = r.strip_prefix('@') {
-        ("handle", h.to_lowercase())
-    } else if r.contains('@') {
-        ("email", r.to_lowercase())
-    } else {
-        ("id", r.to_string())
-    }
 }
 
 impl<'a> Model<'a> {
@@ -675,18 +657,15 @@ impl<'a> Model<'a> {
         m
     }
 
-    /// Resolves a person reference.
+    /// Resolves a person reference: `@handle` and e-mails case-insensitively, ids exactly.
     pub fn person(&self, r: &str) -> Option<PersonId> {
-        match person_key(r) {
-            ("handle", h) => self.handles.get(&h).copied(),
-            ("email", e) => self.emails.get(&e).copied(),
-            (_, id) => self.person_ids.get(id.as_str()).copied(),
+        if let Some(handle) = r.strip_prefix('@') {
+            self.handles.get(&handle.to_lowercase()).copied()
+        } else if r.contains('@') {
+            self.emails.get(&r.to_lowercase()).copied()
+        } else {
+            self.person_ids.get(r).copied()
         }
-    }
-
-    /// Whether a person reference resolves to a member of the team (None: team unknown).
-    pub fn is_member(&self, team: &str, person: PersonId) -> Option<bool> {
-        self.teams.get(team).map(|t| t.members.contains(&person))
     }
 
     /// The tiers of the governing policy, with their indexes.
