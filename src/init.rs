@@ -143,11 +143,13 @@ pub fn run(dir: &Path, force: bool) -> Result<usize, String> {
             fs::create_dir_all(parent).map_err(fail)?;
         }
         let mut options = OpenOptions::new();
-        match force {
-            true => options.write(true).create(true).truncate(true),
-            // Without --force, a file that appeared since the check above is not replaced.
-            false => options.write(true).create_new(true),
-        };
+        options.write(true);
+        if force {
+            options.create(true).truncate(true);
+        } else {
+            // A file that appeared since the check above is not replaced either.
+            options.create_new(true);
+        }
         options
             .open(&target)
             .and_then(|mut f| f.write_all(text.as_bytes()))

@@ -54,9 +54,10 @@ pub fn repo_prefix(path: &Path) -> String {
         return String::new();
     };
     // A single checked file is reported by its name, so the prefix is its folder's.
-    let dir = match abs.is_file() {
-        true => abs.parent().unwrap_or(&abs),
-        false => &abs,
+    let dir = if abs.is_file() {
+        abs.parent().unwrap_or(&abs)
+    } else {
+        &abs
     };
     let Some(root) = dir.ancestors().find(|a| a.join(".git").exists()) else {
         return String::new();

@@ -1,6 +1,6 @@
 //! `--summary FILE` / `$GITHUB_STEP_SUMMARY`: a Markdown report for the workflow run page.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::{Report, uri_path};
 use crate::check::ExceptionInfo;
@@ -63,15 +63,15 @@ pub fn render(r: &Report, exceptions: &[ExceptionInfo], links: &Links) -> String
     }
 
     // E002 decides which exceptions are about to expire; the check's facts say whose they are.
+    let by_doc: HashMap<(usize, usize), &ExceptionInfo> =
+        exceptions.iter().map(|e| ((e.file, e.doc), e)).collect();
     let expiring: Vec<(&Located, Option<&ExceptionInfo>)> = r
         .diagnostics
         .iter()
         .filter(|l| l.diag.code == Code::E002)
         .map(|l| {
-            let info = exceptions
-                .iter()
-                .find(|e| e.file == l.diag.file && Some(e.doc) == l.diag.doc());
-            (l, info)
+            let info = l.diag.doc().and_then(|doc| by_doc.get(&(l.diag.file, doc)));
+            (l, info.copied())
         })
         .collect();
     if !expiring.is_empty() {
