@@ -52,6 +52,7 @@ enum Command {
     },
     /// Scaffold a governance repository from the starter policies.
     Init {
+        /// Where to write it; created when missing.
         #[arg(default_value = ".")]
         dir: PathBuf,
         /// Replace files that already exist.
