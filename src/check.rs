@@ -25,6 +25,20 @@ pub struct Outcome {
     pub files: Vec<SourceFile>,
     pub documents: usize,
     pub diagnostics: Vec<Diagnostic>,
+    pub exceptions: Vec<ExceptionInfo>,
+}
+
+/// What a report needs to list an Exception document beside its diagnostics: the model
+/// that knows its risk owner does not outlive the check.
+pub struct ExceptionInfo {
+    pub file: usize,
+    /// Index among the file's YAML documents, as in `Diagnostic::doc`.
+    pub doc: usize,
+    pub id: Option<String>,
+    pub service: Option<String>,
+    pub expires: Option<Date>,
+    /// The team id the service names as its risk owner.
+    pub risk_owner: Option<String>,
 }
 
 /// Lists the files to check under `root`, sorted by relative path. A symlink is never
@@ -245,6 +259,17 @@ pub fn run_inputs(inputs: Vec<(String, Input)>, config: &Config, today: Date) ->
     }
     let model = Model::build(&docs, today);
     diagnostics.extend(rules::run(&model));
+    let exceptions = model
+        .exceptions()
+        .map(|(doc, e)| ExceptionInfo {
+            file: doc.file,
+            doc: doc.index,
+            id: doc.id.clone(),
+            service: e.service.get().cloned(),
+            expires: e.expires.get().copied(),
+            risk_owner: model.risk_owner(e.service.get()).map(String::from),
+        })
+        .collect();
     diagnostics.retain_mut(|d| match config.severity(d.code) {
         Some(s) => {
             d.severity = s;
@@ -256,5 +281,6 @@ pub fn run_inputs(inputs: Vec<(String, Input)>, config: &Config, today: Date) ->
         files,
         documents: docs.len(),
         diagnostics,
+        exceptions,
     }
 }

@@ -16,6 +16,31 @@ pub struct Place {
     pub len: usize,
 }
 
+impl Place {
+    /// The 1-based line and column just past the place's last character (an exclusive end,
+    /// as SARIF regions count it). Trailing blanks and line breaks, which a block node's span
+    /// includes, are left out so the region ends where the node visibly does.
+    pub fn end(&self, text: &str) -> (u32, u32) {
+        let covered = text
+            .get(self.start..self.start + self.len)
+            .unwrap_or_default()
+            .trim_end();
+        let (mut line, mut col) = (self.line, self.col);
+        let mut chars = covered.chars().peekable();
+        while let Some(c) = chars.next() {
+            // YAML breaks lines at \n, \r\n and a lone \r.
+            let breaks = c == '\n' || (c == '\r' && chars.peek() != Some(&'\n'));
+            if breaks {
+                line += 1;
+                col = 1;
+            } else if c != '\r' {
+                col += 1;
+            }
+        }
+        (line, col)
+    }
+}
+
 pub struct Located {
     pub diag: Diagnostic,
     /// None for file-level diagnostics.

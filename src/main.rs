@@ -12,6 +12,7 @@ use foureyes::model::Kind;
 use foureyes::render::{self, Report};
 use foureyes::rules::{self, Code};
 use foureyes::schema;
+use foureyes::{init, output};
 
 #[derive(Parser)]
 #[command(
@@ -42,6 +43,21 @@ enum Command {
         /// Exit 1 on warnings too.
         #[arg(long)]
         deny_warnings: bool,
+        /// Also write a SARIF report to FILE (for code scanning), whatever --format is.
+        #[arg(long, value_name = "FILE")]
+        output_sarif: Option<PathBuf>,
+        /// Append a Markdown summary to FILE; default $GITHUB_STEP_SUMMARY when it is set.
+        #[arg(long, value_name = "FILE")]
+        summary: Option<PathBuf>,
+    },
+    /// Scaffold a governance repository from the starter policies.
+    Init {
+        /// Where to write it; created when missing.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Replace files that already exist.
+        #[arg(long)]
+        force: bool,
     },
     /// Explain a rule: what it checks, why, and how to fix it.
     Explain { code: String },
@@ -55,6 +71,8 @@ enum Command {
 enum Format {
     Human,
     Json,
+    Sarif,
+    Github,
 }
 
 fn main() -> ExitCode {
@@ -76,6 +94,8 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             today,
             config,
             deny_warnings,
+            output_sarif,
+            summary,
         } => {
             let today = resolve_today(today)?;
             let config = match config {
@@ -96,14 +116,41 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 documents: outcome.documents,
                 diagnostics: &located,
             };
+            let prefix = render::repo_prefix(&path);
             let text = match format {
                 Format::Human => render::human::render(&report, render::human::use_color()),
                 Format::Json => render::json::render(&report),
+                Format::Sarif => render::sarif::render(&report, &prefix),
+                Format::Github => render::github::render(&report, &prefix),
             };
-            print!("{text}");
+            let sarif = output_sarif.map(|f| match format {
+                Format::Sarif => (f, text.clone()),
+                _ => (f, render::sarif::render(&report, &prefix)),
+            });
+            let summary = summary.or_else(step_summary).map(|f| {
+                let blob_url = blob_url();
+                let links = render::summary::Links {
+                    prefix: &prefix,
+                    blob_url: blob_url.as_deref(),
+                };
+                let md = render::summary::render(&report, &outcome.exceptions, &links);
+                (f, md)
+            });
+            output::write(
+                sarif.as_ref().map(|(f, s)| (f.as_path(), s.as_str())),
+                summary.as_ref().map(|(f, s)| (f.as_path(), s.as_str())),
+            )?;
+            // A reader that closed stdout early (`| head`) does not change the outcome.
+            let _ = std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes());
             let failed = report.count(Severity::Error) > 0
                 || (deny_warnings && report.count(Severity::Warning) > 0);
             Ok(ExitCode::from(u8::from(failed)))
+        }
+        Command::Init { dir, force } => {
+            let n = init::run(&dir, force)?;
+            let dir = dir.display();
+            println!("wrote {n} files to {dir}; next: foureyes check {dir}");
+            Ok(ExitCode::SUCCESS)
         }
         Command::Explain { code } => {
             let c = Code::parse(&code)
@@ -166,4 +213,22 @@ fn resolve_today(flag: Option<String>) -> Result<Date, String> {
         },
     };
     Date::parse(&value).ok_or_else(|| format!("{source}: `{value}` is not a date (YYYY-MM-DD)"))
+}
+
+/// The step summary file of a GitHub Actions job.
+fn step_summary() -> Option<PathBuf> {
+    std::env::var_os("GITHUB_STEP_SUMMARY")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+}
+
+/// Where files of the checked commit can be browsed, when running in GitHub Actions.
+fn blob_url() -> Option<String> {
+    let var = |name| std::env::var(name).ok().filter(|v| !v.is_empty());
+    Some(format!(
+        "{}/{}/blob/{}/",
+        var("GITHUB_SERVER_URL")?,
+        var("GITHUB_REPOSITORY")?,
+        var("GITHUB_SHA")?
+    ))
 }

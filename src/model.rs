@@ -720,6 +720,12 @@ impl<'a> Model<'a> {
         })
     }
 
+    /// The team id a record's service names as its risk owner (resolved or not).
+    pub fn risk_owner(&self, service: Option<&String>) -> Option<&'a str> {
+        let s = self.services.get(service?.as_str())?;
+        s.service.owners.get()?.risk.get().map(String::as_str)
+    }
+
     /// The team owning `function` for a record's service, if both resolve.
     pub fn owner_team(&self, service: Option<&String>, function: Function) -> Option<&Team<'a>> {
         let s = self.services.get(service?.as_str())?;

@@ -120,15 +120,8 @@ pub fn render(r: &Report, color: bool) -> String {
         out.push_str(&s);
         out.push('\n');
     }
-    let (errors, warnings) = (r.count(Severity::Error), r.count(Severity::Warning));
-    let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
-    out.push_str(&format!(
-        "{}, {}: {}, {}\n",
-        plural(r.files.len(), "file"),
-        plural(r.documents, "document"),
-        plural(errors, "error"),
-        plural(warnings, "warning"),
-    ));
+    out.push_str(&r.totals());
+    out.push('\n');
     out
 }
 

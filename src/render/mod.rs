@@ -1,7 +1,12 @@
 //! Output formats. Each consumes located diagnostics and decides nothing about them.
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod sarif;
+pub mod summary;
+
+use std::path::Path;
 
 use crate::check::SourceFile;
 use crate::diagnostic::Severity;
@@ -27,4 +32,57 @@ impl Report<'_> {
             .doc()
             .filter(|_| self.files[l.diag.file].yaml_docs > 1)
     }
+
+    /// "3 files, 12 documents: 1 error, 0 warnings"
+    pub fn totals(&self) -> String {
+        let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+        format!(
+            "{}, {}: {}, {}",
+            plural(self.files.len(), "file"),
+            plural(self.documents, "document"),
+            plural(self.count(Severity::Error), "error"),
+            plural(self.count(Severity::Warning), "warning"),
+        )
+    }
+}
+
+/// Where the checked PATH sits inside its git work tree, as a prefix ending in `/` ("" at
+/// the root, or when PATH is in no repository). Code hosts name files from the repository
+/// root, so annotations and SARIF locations must too when PATH is a subfolder.
+pub fn repo_prefix(path: &Path) -> String {
+    let Ok(abs) = path.canonicalize() else {
+        return String::new();
+    };
+    // A single checked file is reported by its name, so the prefix is its folder's.
+    let dir = if abs.is_file() {
+        abs.parent().unwrap_or(&abs)
+    } else {
+        &abs
+    };
+    let Some(root) = dir.ancestors().find(|a| a.join(".git").exists()) else {
+        return String::new();
+    };
+    let rel = dir.strip_prefix(root).unwrap_or(Path::new(""));
+    rel.components()
+        .map(|c| format!("{}/", c.as_os_str().to_string_lossy()))
+        .collect()
+}
+
+/// A relative path as a URI reference: every byte but unreserved characters and `/` is
+/// percent-encoded (a `:` in a file name must not read as a URI scheme).
+pub fn uri_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Joins a hard-wrapped documentation paragraph into one line.
+pub fn unwrap_lines(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }

@@ -58,12 +58,19 @@ pub struct Rule {
 impl Rule {
     /// The one-sentence fix from the rule's documentation, used as the diagnostic's help.
     pub fn help(&self) -> &'static str {
-        self.doc
-            .split_once("## How to fix")
-            .map(|(_, rest)| rest.trim_start())
-            .and_then(|rest| rest.split("\n\n").next())
+        self.section("How to fix")
+            .split("\n\n")
+            .next()
             .map(str::trim)
             .unwrap_or("")
+    }
+
+    /// The body of the documentation's `## {heading}` section, trimmed ("" when absent).
+    pub fn section(&self, heading: &str) -> &'static str {
+        let Some((_, rest)) = self.doc.split_once(&format!("## {heading}\n")) else {
+            return "";
+        };
+        rest.split("\n## ").next().unwrap_or(rest).trim()
     }
 }
 

@@ -1,0 +1,159 @@
+//! `foureyes init [DIR]`: a new governance repository from the starter in `policies/`, with
+//! the CI workflow, pre-commit hook and CODEOWNERS that make its rules bite. The starter is
+//! part of the binary, so an installed foureyes scaffolds anywhere.
+
+use std::fs::{self, OpenOptions};
+use std::io::Write;
+use std::path::Path;
+
+macro_rules! starter {
+    ($($path:literal)*) => {
+        &[$(($path, include_str!(concat!("../policies/", $path)))),*]
+    };
+}
+
+/// Every file of `policies/` (a test keeps this list complete). Its CODEOWNERS already
+/// routes `/exceptions/` and `/sla/` to the `scm` of the risk team, `grc`.
+const STARTER: &[(&str, &str)] = starter![
+    "CODEOWNERS"
+    "exceptions/EXC-2026-0001.yaml"
+    "exceptions/EXC-2026-0002.yaml"
+    "exceptions/EXC-2026-0003.yaml"
+    "exceptions/EXC-2026-0004.yaml"
+    "foureyes.yaml"
+    "ownership/commerce.yaml"
+    "people/staff.yaml"
+    "remediations/REM-2026-0001.yaml"
+    "remediations/REM-2026-0002.yaml"
+    "remediations/REM-2026-0003.yaml"
+    "remediations/REM-2026-0004.yaml"
+    "remediations/REM-2026-0005.yaml"
+    "sla/policy.yaml"
+    "teams/appsec.yaml"
+    "teams/finance-product.yaml"
+    "teams/grc.yaml"
+    "teams/iam.yaml"
+    "teams/payments-product.yaml"
+    "teams/pki-secrets.yaml"
+    "teams/platform-data.yaml"
+    "teams/platform-edge.yaml"
+    "teams/platform-payments.yaml"
+    "teams/secops-verify.yaml"
+    "teams/security-leadership.yaml"
+];
+
+/// The action and hook are pinned to the release of the binary that wrote them.
+fn release() -> String {
+    format!("v{}", env!("CARGO_PKG_VERSION"))
+}
+
+/// `owner/name` of foureyes on GitHub, where the action and the hook live.
+fn github_repo() -> &'static str {
+    env!("CARGO_PKG_REPOSITORY").trim_start_matches("https://github.com/")
+}
+
+fn workflow() -> String {
+    format!(
+        r#"# foureyes on every pull request and push, and daily: exceptions expire and
+# deadlines pass without any commit. Findings show as annotations on the
+# changed files and as code scanning alerts.
+name: foureyes
+on:
+  pull_request:
+  push:
+    branches: [main]
+  schedule:
+    - cron: "23 5 * * *"
+  workflow_dispatch:
+permissions:
+  contents: read
+jobs:
+  foureyes:
+    runs-on: ubuntu-latest
+    permissions:
+      contents: read
+      security-events: write   # upload the SARIF report to code scanning
+    steps:
+      - uses: actions/checkout@v4
+      - id: foureyes
+        uses: {repo}@{release}
+        with:
+          sarif-file: foureyes.sarif
+      - if: ${{{{ !cancelled() && steps.foureyes.outputs.sarif-file != '' }}}}
+        uses: github/codeql-action/upload-sarif@v3
+        with:
+          sarif_file: ${{{{ steps.foureyes.outputs.sarif-file }}}}
+          category: foureyes
+"#,
+        repo = github_repo(),
+        release = release(),
+    )
+}
+
+fn pre_commit_config() -> String {
+    format!(
+        "# pre-commit (https://pre-commit.com): after `pre-commit install`, every commit\n\
+         # that touches a YAML file runs `foureyes check` on the whole repository.\n\
+         repos:\n  - repo: https://github.com/{}\n    rev: {}\n    hooks:\n      - id: foureyes\n",
+        github_repo(),
+        release()
+    )
+}
+
+/// Writes the scaffold into `dir` and returns how many files it wrote. Nothing is written
+/// when any target exists, unless `force` replaces them.
+pub fn run(dir: &Path, force: bool) -> Result<usize, String> {
+    let mut files: Vec<(&str, String)> = STARTER
+        .iter()
+        .map(|(path, text)| (*path, text.to_string()))
+        .collect();
+    files.push((".github/workflows/foureyes.yml", workflow()));
+    files.push((".pre-commit-config.yaml", pre_commit_config()));
+
+    if dir.exists() && !dir.is_dir() {
+        return Err(format!("{} is not a directory", dir.display()));
+    }
+    let mut existing = Vec::new();
+    for (rel, _) in &files {
+        let target = dir.join(rel);
+        // A folder of the scaffold that is a file here would stop the writing halfway.
+        for folder in Path::new(rel).ancestors().skip(1) {
+            let folder = dir.join(folder);
+            if folder.exists() && !folder.is_dir() {
+                return Err(format!("{} is not a directory", folder.display()));
+            }
+        }
+        if target.is_dir() {
+            return Err(format!("{} is a directory", target.display()));
+        }
+        if target.exists() {
+            existing.push(target.display().to_string());
+        }
+    }
+    if !existing.is_empty() && !force {
+        return Err(format!(
+            "refusing to overwrite {} (--force replaces them)",
+            existing.join(", ")
+        ));
+    }
+    for (rel, text) in &files {
+        let target = dir.join(rel);
+        let fail = |e: std::io::Error| format!("cannot write {}: {e}", target.display());
+        if let Some(parent) = target.parent() {
+            fs::create_dir_all(parent).map_err(fail)?;
+        }
+        let mut options = OpenOptions::new();
+        options.write(true);
+        if force {
+            options.create(true).truncate(true);
+        } else {
+            // A file that appeared since the check above is not replaced either.
+            options.create_new(true);
+        }
+        options
+            .open(&target)
+            .and_then(|mut f| f.write_all(text.as_bytes()))
+            .map_err(fail)?;
+    }
+    Ok(files.len())
+}

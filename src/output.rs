@@ -1,0 +1,65 @@
+//! The files a check writes besides stdout (SARIF, the step summary). They are written
+//! before anything reaches stdout, whole or not at all, so a bad path fails the run (exit 2)
+//! without leaving half a report behind.
+
+use std::fs::{self, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Writes the SARIF file (replacing it) and appends the summary (a step summary collects
+/// the reports of every step of a job).
+pub fn write(sarif: Option<(&Path, &str)>, summary: Option<(&Path, &str)>) -> Result<(), String> {
+    let staged = match sarif {
+        Some((path, text)) => Some((path, stage(path, text)?)),
+        None => None,
+    };
+    let written = summary
+        .map_or(Ok(()), |(path, text)| append(path, text))
+        .and_then(|()| match &staged {
+            Some((path, tmp)) => fs::rename(tmp, path)
+                .map_err(|e| format!("cannot write SARIF to {}: {e}", path.display())),
+            None => Ok(()),
+        });
+    if written.is_err()
+        && let Some((_, tmp)) = &staged
+    {
+        let _ = fs::remove_file(tmp);
+    }
+    written
+}
+
+/// Writes `text` to a new hidden file beside `path`, to be renamed over it: no reader ever
+/// sees a partly written file at `path`.
+fn stage(path: &Path, text: &str) -> Result<PathBuf, String> {
+    let fail = |why: String| format!("cannot write SARIF to {}: {why}", path.display());
+    if path.is_dir() {
+        return Err(fail("it is a directory".into()));
+    }
+    let name = path
+        .file_name()
+        .ok_or_else(|| fail("not a file name".into()))?;
+    let tmp = path.with_file_name(format!(
+        ".{}.{}.tmp",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let mut file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&tmp)
+        .map_err(|e| fail(e.to_string()))?;
+    if let Err(e) = file.write_all(text.as_bytes()) {
+        let _ = fs::remove_file(&tmp);
+        return Err(fail(e.to_string()));
+    }
+    Ok(tmp)
+}
+
+fn append(path: &Path, text: &str) -> Result<(), String> {
+    OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(path)
+        .and_then(|mut f| f.write_all(text.as_bytes()))
+        .map_err(|e| format!("cannot write the summary to {}: {e}", path.display()))
+}

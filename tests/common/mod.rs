@@ -1,0 +1,51 @@
+//! Helpers shared by the integration tests that run the binary on copies of fixtures.
+
+// Each test crate compiles this module and uses only part of it.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+pub fn manifest_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The binary, with none of the GitHub Actions variables of the machine running the tests
+/// (a CI run must not append our test summaries to its own).
+pub fn foureyes() -> Command {
+    let mut cmd = Command::cargo_bin("foureyes").unwrap();
+    for var in [
+        "GITHUB_STEP_SUMMARY",
+        "GITHUB_SERVER_URL",
+        "GITHUB_REPOSITORY",
+        "GITHUB_SHA",
+        "FOUREYES_TODAY",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd
+}
+
+/// Copies a folder tree.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A fixture copied to `gov/` inside a fresh git work tree (an empty `.git` is enough to
+/// mark the root), so reported paths must start with `gov/`.
+pub fn in_repo(fixture: &Path) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir(tmp.path().join(".git")).unwrap();
+    copy_dir(fixture, &tmp.path().join("gov"));
+    tmp
+}
