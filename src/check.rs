@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde_json::Value;
 
+use crate::codeowners::{self, Codeowners};
 use crate::config::{self, Config};
 use crate::date::Date;
 use crate::diagnostic::{Diagnostic, Loc};
@@ -19,11 +20,15 @@ pub struct SourceFile {
     pub text: String,
     /// How many YAML documents the file holds (diagnostics name the document when > 1).
     pub yaml_docs: usize,
+    /// False for a file that only the base commit has: pull-request mode names it when a
+    /// record was deleted with it, but it was not checked.
+    pub checked: bool,
 }
 
 pub struct Outcome {
     pub files: Vec<SourceFile>,
-    pub documents: usize,
+    /// The governance documents, typed.
+    pub docs: Vec<Doc>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -82,6 +87,7 @@ fn check_file(index: usize, rel: String, input: Input) -> FileResult {
             rel,
             text: String::new(),
             yaml_docs: 0,
+            checked: true,
         },
         docs: Vec::new(),
         diagnostics: Vec::new(),
@@ -224,11 +230,23 @@ pub fn run(root: &Path, config: &Config, today: Date) -> Result<Outcome, String>
     let inputs = found
         .into_iter()
         .map(|(rel, path)| (rel, Input::Disk(path)));
-    Ok(run_inputs(inputs.collect(), config, today))
+    let codeowners = codeowners::on_disk(root);
+    Ok(run_inputs(
+        inputs.collect(),
+        config,
+        today,
+        codeowners.as_ref(),
+    ))
 }
 
-/// Runs the whole check over files given by relative path (sorted by the caller).
-pub fn run_inputs(inputs: Vec<(String, Input)>, config: &Config, today: Date) -> Outcome {
+/// Runs the whole check over files given by relative path (sorted by the caller), with the
+/// CODEOWNERS file that governs them, if any.
+pub fn run_inputs(
+    inputs: Vec<(String, Input)>,
+    config: &Config,
+    today: Date,
+    codeowners: Option<&Codeowners>,
+) -> Outcome {
     let results: Vec<FileResult> = inputs
         .into_par_iter()
         .enumerate()
@@ -242,18 +260,12 @@ pub fn run_inputs(inputs: Vec<(String, Input)>, config: &Config, today: Date) ->
         diagnostics.extend(r.diagnostics);
         docs.extend(r.docs);
     }
-    let model = Model::build(&docs, today);
-    diagnostics.extend(rules::run(&model));
-    diagnostics.retain_mut(|d| match config.severity(d.code) {
-        Some(s) => {
-            d.severity = s;
-            true
-        }
-        None => false,
-    });
+    let paths = files.iter().map(|f| f.rel.as_str()).collect();
+    diagnostics.extend(rules::run(&Model::build(&docs, today, paths, codeowners)));
+    config.apply(&mut diagnostics);
     Outcome {
         files,
-        documents: docs.len(),
+        docs,
         diagnostics,
     }
 }

@@ -1,15 +1,20 @@
 //! foureyes: a policy-as-code linter for vulnerability-remediation governance.
 //!
 //! Pipeline: [`check::discover`] → [`parse`] → [`schema`] → [`model`] → [`rules`] →
-//! [`locate`] (symbolic locations to lines) → [`render`].
+//! [`locate`] (symbolic locations to lines) → [`render`]. Pull-request mode ([`pr`]) runs the
+//! pipeline on the working tree and on a base commit read through [`repo`], and keeps what is
+//! new.
 
 pub mod check;
+pub mod codeowners;
 pub mod config;
 pub mod date;
 pub mod diagnostic;
 pub mod locate;
 pub mod model;
 pub mod parse;
+pub mod pr;
 pub mod render;
+pub mod repo;
 pub mod rules;
 pub mod schema;

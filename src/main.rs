@@ -9,6 +9,7 @@ use foureyes::date::Date;
 use foureyes::diagnostic::Severity;
 use foureyes::locate;
 use foureyes::model::Kind;
+use foureyes::pr;
 use foureyes::render::{self, Report};
 use foureyes::rules::{self, Code};
 use foureyes::schema;
@@ -42,6 +43,10 @@ enum Command {
         /// Exit 1 on warnings too.
         #[arg(long)]
         deny_warnings: bool,
+        /// Pull-request mode: report only what is new since the merge-base of REF and HEAD,
+        /// plus extensions without re-approval (G001) and deleted records (G002).
+        #[arg(long, value_name = "REF")]
+        base: Option<String>,
     },
     /// Explain a rule: what it checks, why, and how to fix it.
     Explain { code: String },
@@ -76,6 +81,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             today,
             config,
             deny_warnings,
+            base,
         } => {
             let today = resolve_today(today)?;
             let config = match config {
@@ -89,11 +95,14 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                     }
                 }
             };
-            let outcome = check::run(&path, &config, today)?;
+            let outcome = match base {
+                Some(base) => pr::run(&path, &base, &config, today)?,
+                None => check::run(&path, &config, today)?,
+            };
             let located = locate::locate(&outcome.files, outcome.diagnostics);
             let report = Report {
                 files: &outcome.files,
-                documents: outcome.documents,
+                documents: outcome.docs.len(),
                 diagnostics: &located,
             };
             let text = match format {

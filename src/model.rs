@@ -9,6 +9,7 @@ use std::collections::{HashMap, HashSet};
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
+use crate::codeowners::Codeowners;
 use crate::date::Date;
 
 /// A field that reads as `None` when it is missing or malformed.
@@ -563,6 +564,10 @@ pub struct Model<'a> {
     pub policy: Option<(usize, &'a SlaSpec)>,
     /// (service, finding id) pairs covered by an active, unexpired exception.
     covering: HashSet<(&'a str, &'a str)>,
+    /// Each checked file's path relative to the root, by file index.
+    pub paths: Vec<&'a str>,
+    /// The repository's CODEOWNERS, when it has one.
+    pub codeowners: Option<&'a Codeowners>,
 }
 
 /// How a person reference reads: `@handle`, an e-mail, or an id.
@@ -577,7 +582,12 @@ pub fn person_key(r: &str) -> (&'static str, String) {
 }
 
 impl<'a> Model<'a> {
-    pub fn build(docs: &'a [Doc], today: Date) -> Model<'a> {
+    pub fn build(
+        docs: &'a [Doc],
+        today: Date,
+        paths: Vec<&'a str>,
+        codeowners: Option<&'a Codeowners>,
+    ) -> Model<'a> {
         let mut m = Model {
             docs,
             today,
@@ -588,6 +598,8 @@ impl<'a> Model<'a> {
             services: HashMap::new(),
             policy: None,
             covering: HashSet::new(),
+            paths,
+            codeowners,
         };
         let mut next_person = 0;
         for (d, doc) in docs.iter().enumerate() {

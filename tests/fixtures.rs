@@ -121,6 +121,10 @@ fn every_fixture_gives_exactly_its_expected_diagnostics() {
     );
 }
 
+/// Rules that need git history, which a fixture directory cannot hold: tests/git.rs builds
+/// repositories that trigger them.
+const NEED_HISTORY: &[&str] = &["G001", "G002"];
+
 #[test]
 fn every_rule_has_a_fixture_that_triggers_it() {
     let out = Command::cargo_bin("foureyes")
@@ -131,6 +135,9 @@ fn every_rule_has_a_fixture_that_triggers_it() {
     let listing = String::from_utf8(out.stdout).unwrap();
     for code in listing.lines().filter_map(|l| l.split_whitespace().next()) {
         let dir = fixtures().join("rules").join(code);
+        if NEED_HISTORY.contains(&code) && !dir.exists() {
+            continue;
+        }
         let expected = read_expected(&dir);
         assert!(
             expected

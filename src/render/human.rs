@@ -124,7 +124,7 @@ pub fn render(r: &Report, color: bool) -> String {
     let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
     out.push_str(&format!(
         "{}, {}: {}, {}\n",
-        plural(r.files.len(), "file"),
+        plural(r.checked_files(), "file"),
         plural(r.documents, "document"),
         plural(errors, "error"),
         plural(warnings, "warning"),

@@ -33,7 +33,7 @@ pub fn render(r: &Report) -> String {
     let out = json!({
         "version": 1,
         "summary": {
-            "files": r.files.len(),
+            "files": r.checked_files(),
             "documents": r.documents,
             "errors": r.count(Severity::Error),
             "warnings": r.count(Severity::Warning),

@@ -21,6 +21,11 @@ impl Report<'_> {
             .count()
     }
 
+    /// The files checked (a file that only the base commit has is named, not checked).
+    pub fn checked_files(&self) -> usize {
+        self.files.iter().filter(|f| f.checked).count()
+    }
+
     /// The document index to show: only for files holding several YAML documents.
     pub fn document(&self, l: &Located) -> Option<usize> {
         l.diag
