@@ -15,6 +15,7 @@ use crate::rules::{self, Code};
 use crate::schema;
 
 /// A checked file: its path relative to the root (with `/`) and, when readable, its text.
+#[derive(Clone)]
 pub struct SourceFile {
     pub rel: String,
     pub text: String,
@@ -74,14 +75,39 @@ pub enum Input {
     Memory(Vec<u8>),
 }
 
-struct FileResult {
+impl Input {
+    /// Reads a file now (pull-request mode compares its bytes with the base); one that cannot
+    /// be read within the limits stays on disk, for [`check_file`] to report why.
+    pub fn load(path: PathBuf) -> Input {
+        match read_limited(&path) {
+            Ok(bytes) => Input::Memory(bytes),
+            Err(_) => Input::Disk(path),
+        }
+    }
+}
+
+/// What the per-file stage learns from one file. It depends on the bytes alone, so a file
+/// with the same bytes elsewhere (the base commit) can reuse it.
+#[derive(Clone)]
+pub struct FileResult {
     source: SourceFile,
     docs: Vec<Doc>,
     diagnostics: Vec<Diagnostic>,
 }
 
-/// Reads, parses, schema-checks and types one file.
-fn check_file(index: usize, rel: String, input: Input) -> FileResult {
+impl FileResult {
+    /// The same result for a file named `rel` at position `index` of another file list.
+    pub fn renumbered(&self, index: usize, rel: String) -> FileResult {
+        let mut r = self.clone();
+        r.source.rel = rel;
+        r.docs.iter_mut().for_each(|d| d.file = index);
+        r.diagnostics.iter_mut().for_each(|d| d.file = index);
+        r
+    }
+}
+
+/// Reads, parses, schema-checks and types one file, at position `index` of the file list.
+pub fn check_file(index: usize, rel: String, input: Input) -> FileResult {
     let mut out = FileResult {
         source: SourceFile {
             rel,
@@ -247,11 +273,21 @@ pub fn run_inputs(
     today: Date,
     codeowners: Option<&Codeowners>,
 ) -> Outcome {
-    let results: Vec<FileResult> = inputs
+    let results = inputs
         .into_par_iter()
         .enumerate()
         .map(|(i, (rel, input))| check_file(i, rel, input))
         .collect();
+    finish(results, config, today, codeowners)
+}
+
+/// The cross-document stage over the per-file results, in file order: model, rules, config.
+pub fn finish(
+    results: Vec<FileResult>,
+    config: &Config,
+    today: Date,
+    codeowners: Option<&Codeowners>,
+) -> Outcome {
     let mut files = Vec::with_capacity(results.len());
     let mut diagnostics = Vec::new();
     let mut docs = Vec::new();

@@ -13,7 +13,7 @@ use crate::codeowners::Codeowners;
 use crate::date::Date;
 
 /// A field that reads as `None` when it is missing or malformed.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct L<T>(pub Option<T>);
 
 impl<T> Default for L<T> {
@@ -99,13 +99,13 @@ pub enum Requirement {
     Optional,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct Metadata {
     #[serde(default)]
     pub id: L<String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct PersonDoc {
     #[serde(default)]
     pub id: L<String>,
@@ -115,13 +115,13 @@ pub struct PersonDoc {
     pub handles: List<String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct PeopleSpec {
     #[serde(default)]
     pub people: List<PersonDoc>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct TeamSpec {
     #[serde(default)]
     pub functions: List<Function>,
@@ -133,7 +133,7 @@ pub struct TeamSpec {
     pub scm: L<String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct Owners {
     #[serde(default)]
     pub security: L<String>,
@@ -159,7 +159,7 @@ impl Owners {
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct Service {
     #[serde(default)]
     pub id: L<String>,
@@ -169,7 +169,7 @@ pub struct Service {
     pub owners: L<Owners>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct ControlOwners {
     #[serde(default)]
     pub control: L<String>,
@@ -179,7 +179,7 @@ pub struct ControlOwners {
     pub risk: L<String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct Control {
     #[serde(default)]
     pub id: L<String>,
@@ -189,7 +189,7 @@ pub struct Control {
     pub owners: L<ControlOwners>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct OwnershipSpec {
     #[serde(default)]
     pub services: List<Service>,
@@ -197,7 +197,7 @@ pub struct OwnershipSpec {
     pub controls: List<Control>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct Match {
     #[serde(default)]
     pub kev: L<bool>,
@@ -207,7 +207,7 @@ pub struct Match {
     pub criticality: L<Vec<Level4>>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct Step {
     #[serde(default)]
     pub after_days: L<i64>,
@@ -215,7 +215,7 @@ pub struct Step {
     pub to: L<String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct TierExceptions {
     #[serde(default)]
     pub allowed: L<bool>,
@@ -227,7 +227,7 @@ pub struct TierExceptions {
     pub compensating_controls: L<Requirement>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct Tier {
     #[serde(default)]
     pub id: L<String>,
@@ -296,7 +296,7 @@ impl Tier {
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct SlaSpec {
     #[serde(default)]
     pub expiry_warning_days: L<i64>,
@@ -304,7 +304,7 @@ pub struct SlaSpec {
     pub tiers: List<Tier>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct Finding {
     #[serde(default)]
     pub id: L<String>,
@@ -338,7 +338,7 @@ impl Finding {
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct Approval {
     #[serde(default)]
     pub by: L<String>,
@@ -353,7 +353,7 @@ pub enum ExceptionStatus {
     Revoked,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct ExceptionSpec {
     #[serde(default)]
     pub service: L<String>,
@@ -396,7 +396,7 @@ pub enum RemediationStatus {
     Closed,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct Verification {
     #[serde(default)]
     pub by: L<String>,
@@ -404,7 +404,7 @@ pub struct Verification {
     pub on: L<Date>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct RemediationSpec {
     #[serde(default)]
     pub service: L<String>,
@@ -469,7 +469,7 @@ impl Kind {
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum Body {
     People(PeopleSpec),
     Team(TeamSpec),
@@ -480,7 +480,7 @@ pub enum Body {
 }
 
 /// A governance document: where it is, its id and its typed spec.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Doc {
     pub file: usize,
     /// Index among all YAML documents of the file.

@@ -7,8 +7,9 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use git2::{Commit, ErrorCode, ObjectType, Oid, Repository, Tree};
+use rayon::prelude::*;
 
-use crate::check::{self, Input, Outcome, SourceFile};
+use crate::check::{self, FileResult, Input, Outcome, SourceFile};
 use crate::codeowners;
 use crate::config::{self, Config};
 use crate::date::Date;
@@ -22,12 +23,10 @@ use crate::rules::Code;
 pub fn run(path: &Path, base: &str, config: &Config, today: Date) -> Result<Outcome, String> {
     let place = repo::discover(path).map_err(|e| format!("--base needs a git work tree: {e}"))?;
     let repo = &place.repo;
-    let tree = merge_base(repo, base)?
-        .tree()
-        .map_err(|e| format!("cannot read the base tree: {}", e.message()))?;
-    let inputs = base_inputs(repo, &tree, &place, config)
-        .map_err(|e| format!("cannot read the base tree: {}", e.message()))?;
-    let codeowners = codeowners::find(&place.dir, |p| {
+    let unreadable = |e: git2::Error| format!("cannot read the base tree: {}", e.message());
+    let tree = merge_base(repo, base)?.tree().map_err(unreadable)?;
+    let base_list = base_files(repo, &tree, &place, config).map_err(unreadable)?;
+    let base_codeowners = codeowners::find(&place.dir, |p| {
         let entry = tree.get_path(Path::new(p)).ok()?;
         if entry.filemode() == LINK {
             return None;
@@ -35,9 +34,59 @@ pub fn run(path: &Path, base: &str, config: &Config, today: Date) -> Result<Outc
         let blob = repo.find_blob(entry.id()).ok()?;
         (blob.size() as u64 <= codeowners::MAX_BYTES).then(|| blob.content().to_vec())
     });
-    let head = check::run(path, config, today)?;
-    let base = check::run_inputs(inputs, config, today, codeowners.as_ref());
+
+    // The working tree is read and hashed up front: a base file with the same bytes has the
+    // same per-file result (parse, schema, types), so only the files that differ are checked
+    // twice. Unreadable files have no hash and are never shared.
+    let head: Vec<(String, Input, Option<Oid>)> = check::discover(path, config)?
+        .into_par_iter()
+        .map(|(rel, p)| {
+            let input = Input::load(p);
+            let oid = match &input {
+                Input::Memory(b) => Oid::hash_object(ObjectType::Blob, b).ok(),
+                Input::Disk(_) => None,
+            };
+            (rel, input, oid)
+        })
+        .collect();
+    let mut by_oid = HashMap::new();
+    for (i, (_, _, oid)) in head.iter().enumerate() {
+        if let Some(oid) = oid {
+            by_oid.entry(*oid).or_insert(i);
+        }
+    }
+    let head_results: Vec<FileResult> = head
+        .into_par_iter()
+        .enumerate()
+        .map(|(i, (rel, input, _))| check::check_file(i, rel, input))
+        .collect();
+    let base_inputs = base_list
+        .into_iter()
+        .map(|(rel, oid)| match by_oid.get(&oid) {
+            Some(&i) => Ok((rel, Shared::Same(i))),
+            None => Ok((rel, Shared::Own(repo.find_blob(oid)?.content().to_vec()))),
+        })
+        .collect::<Result<Vec<_>, git2::Error>>()
+        .map_err(unreadable)?;
+    let base_results: Vec<FileResult> = base_inputs
+        .into_par_iter()
+        .enumerate()
+        .map(|(i, (rel, file))| match file {
+            Shared::Same(h) => head_results[h].renumbered(i, rel),
+            Shared::Own(bytes) => check::check_file(i, rel, Input::Memory(bytes)),
+        })
+        .collect();
+
+    let head_codeowners = codeowners::on_disk(path);
+    let head = check::finish(head_results, config, today, head_codeowners.as_ref());
+    let base = check::finish(base_results, config, today, base_codeowners.as_ref());
     Ok(compare(head, base, config, today))
+}
+
+/// A base file: the same bytes as a working-tree file (by index), or bytes of its own.
+enum Shared {
+    Same(usize),
+    Own(Vec<u8>),
 }
 
 /// Git's file mode for a symbolic link: never followed, as in the working tree.
@@ -85,14 +134,13 @@ fn merge_base<'r>(repo: &'r Repository, base: &str) -> Result<Commit<'r>, String
 }
 
 /// The base tree's files under the checked path, selected and named as [`check::discover`]
-/// names the working tree's.
-fn base_inputs(
+/// names the working tree's, with their blob ids.
+fn base_files(
     repo: &Repository,
     tree: &Tree,
     place: &repo::Place,
     config: &Config,
-) -> Result<Vec<(String, Input)>, git2::Error> {
-    let mut found: Vec<(String, Oid)> = Vec::new();
+) -> Result<Vec<(String, Oid)>, git2::Error> {
     let root = if place.path.is_empty() {
         tree.clone()
     } else {
@@ -106,12 +154,12 @@ fn base_inputs(
             Some(ObjectType::Tree) => repo.find_tree(entry.id())?,
             Some(ObjectType::Blob) if entry.filemode() != LINK => {
                 let name = place.path.rsplit('/').next().unwrap_or_default();
-                found.push((name.to_string(), entry.id()));
-                return read_blobs(repo, found);
+                return Ok(vec![(name.to_string(), entry.id())]);
             }
             _ => return Ok(Vec::new()),
         }
     };
+    let mut found = Vec::new();
     let mut stack = vec![(String::new(), root)];
     while let Some((prefix, dir)) = stack.pop() {
         for entry in dir.iter() {
@@ -133,17 +181,7 @@ fn base_inputs(
         }
     }
     found.sort();
-    read_blobs(repo, found)
-}
-
-fn read_blobs(
-    repo: &Repository,
-    found: Vec<(String, Oid)>,
-) -> Result<Vec<(String, Input)>, git2::Error> {
-    found
-        .into_iter()
-        .map(|(rel, oid)| Ok((rel, Input::Memory(repo.find_blob(oid)?.content().to_vec()))))
-        .collect()
+    Ok(found)
 }
 
 /// Diagnostics are the same finding on both sides when code, file, pointer and message agree.
