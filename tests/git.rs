@@ -339,6 +339,45 @@ fn g002_exception_revoked_at_base_then_deleted_is_clean() {
 }
 
 #[test]
+fn g002_a_record_in_a_file_that_no_longer_parses_is_not_deleted() {
+    let r = Repo::forked();
+    r.edit(
+        "remediations/REM-2026-0001.yaml",
+        "status: open",
+        "status: [open",
+    );
+    assert_run(
+        &pr(&r),
+        1,
+        &["P001 error remediations/REM-2026-0001.yaml:11:1 -"],
+    );
+}
+
+#[test]
+fn g001_a_revoked_exception_may_be_extended() {
+    let r = Repo::forked();
+    r.edit(
+        "exceptions/EXC-2026-0001.yaml",
+        "expires: 2026-12-01\n  status: active",
+        "expires: 2026-12-03\n  status: revoked",
+    );
+    assert_run(&pr(&r), 0, &[]);
+}
+
+#[test]
+fn pr_mode_on_one_file() {
+    let r = Repo::forked();
+    let f = "exceptions/EXC-2026-0001.yaml";
+    r.edit(f, "expires: 2026-12-01", "expires: 2026-12-03");
+    // Alone, the file has unresolved references on both sides; only the extension is new.
+    assert_run(
+        &foureyes(&r.path().join(f), &["--base", "main"]),
+        1,
+        &["G001 error EXC-2026-0001.yaml:16:12 /spec/expires"],
+    );
+}
+
+#[test]
 fn renamed_records_are_not_deleted() {
     let r = Repo::forked();
     r.rename(
