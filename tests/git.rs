@@ -290,6 +290,15 @@ fn g002_deleted_remediation_is_an_error() {
     assert_run(&run, 1, &["G002 error remediations/REM-2026-0001.yaml - -"]);
     // The deleted file is named, not counted as checked.
     assert_eq!(run.json["summary"]["files"], 12);
+    // The config sets its severity like any rule's.
+    r.write("foureyes.yaml", "rules: {G002: warning}\n");
+    assert_run(
+        &pr(&r),
+        0,
+        &["G002 warning remediations/REM-2026-0001.yaml - -"],
+    );
+    r.write("foureyes.yaml", "rules: {G002: off}\n");
+    assert_run(&pr(&r), 0, &[]);
 }
 
 #[test]
