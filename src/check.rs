@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde_json::Value;
 
+use crate::codeowners::{self, Codeowners};
 use crate::config::{self, Config};
 use crate::date::Date;
 use crate::diagnostic::{Diagnostic, Loc};
@@ -14,16 +15,21 @@ use crate::rules::{self, Code};
 use crate::schema;
 
 /// A checked file: its path relative to the root (with `/`) and, when readable, its text.
+#[derive(Clone)]
 pub struct SourceFile {
     pub rel: String,
     pub text: String,
     /// How many YAML documents the file holds (diagnostics name the document when > 1).
     pub yaml_docs: usize,
+    /// False for a file that only the base commit has: pull-request mode names it when a
+    /// record was deleted with it, but it was not checked.
+    pub checked: bool,
 }
 
 pub struct Outcome {
     pub files: Vec<SourceFile>,
-    pub documents: usize,
+    /// The governance documents, typed.
+    pub docs: Vec<Doc>,
     pub diagnostics: Vec<Diagnostic>,
     pub exceptions: Vec<ExceptionInfo>,
 }
@@ -83,19 +89,45 @@ pub enum Input {
     Memory(Vec<u8>),
 }
 
-struct FileResult {
+impl Input {
+    /// Reads a file now (pull-request mode compares its bytes with the base); one that cannot
+    /// be read within the limits stays on disk, for [`check_file`] to report why.
+    pub fn load(path: PathBuf) -> Input {
+        match read_limited(&path) {
+            Ok(bytes) => Input::Memory(bytes),
+            Err(_) => Input::Disk(path),
+        }
+    }
+}
+
+/// What the per-file stage learns from one file. It depends on the bytes alone, so a file
+/// with the same bytes elsewhere (the base commit) can reuse it.
+#[derive(Clone)]
+pub struct FileResult {
     source: SourceFile,
     docs: Vec<Doc>,
     diagnostics: Vec<Diagnostic>,
 }
 
-/// Reads, parses, schema-checks and types one file.
-fn check_file(index: usize, rel: String, input: Input) -> FileResult {
+impl FileResult {
+    /// The same result for a file named `rel` at position `index` of another file list.
+    pub fn renumbered(&self, index: usize, rel: String) -> FileResult {
+        let mut r = self.clone();
+        r.source.rel = rel;
+        r.docs.iter_mut().for_each(|d| d.file = index);
+        r.diagnostics.iter_mut().for_each(|d| d.file = index);
+        r
+    }
+}
+
+/// Reads, parses, schema-checks and types one file, at position `index` of the file list.
+pub fn check_file(index: usize, rel: String, input: Input) -> FileResult {
     let mut out = FileResult {
         source: SourceFile {
             rel,
             text: String::new(),
             yaml_docs: 0,
+            checked: true,
         },
         docs: Vec::new(),
         diagnostics: Vec::new(),
@@ -239,16 +271,38 @@ pub fn run(root: &Path, config: &Config, today: Date) -> Result<Outcome, String>
     let inputs = found
         .into_iter()
         .map(|(rel, path)| (rel, Input::Disk(path)));
-    Ok(run_inputs(inputs.collect(), config, today))
+    let codeowners = codeowners::on_disk(root);
+    Ok(run_inputs(
+        inputs.collect(),
+        config,
+        today,
+        codeowners.as_ref(),
+    ))
 }
 
-/// Runs the whole check over files given by relative path (sorted by the caller).
-pub fn run_inputs(inputs: Vec<(String, Input)>, config: &Config, today: Date) -> Outcome {
-    let results: Vec<FileResult> = inputs
+/// Runs the whole check over files given by relative path (sorted by the caller), with the
+/// CODEOWNERS file that governs them, if any.
+pub fn run_inputs(
+    inputs: Vec<(String, Input)>,
+    config: &Config,
+    today: Date,
+    codeowners: Option<&Codeowners>,
+) -> Outcome {
+    let results = inputs
         .into_par_iter()
         .enumerate()
         .map(|(i, (rel, input))| check_file(i, rel, input))
         .collect();
+    finish(results, config, today, codeowners)
+}
+
+/// The cross-document stage over the per-file results, in file order: model, rules, config.
+pub fn finish(
+    results: Vec<FileResult>,
+    config: &Config,
+    today: Date,
+    codeowners: Option<&Codeowners>,
+) -> Outcome {
     let mut files = Vec::with_capacity(results.len());
     let mut diagnostics = Vec::new();
     let mut docs = Vec::new();
@@ -257,7 +311,8 @@ pub fn run_inputs(inputs: Vec<(String, Input)>, config: &Config, today: Date) ->
         diagnostics.extend(r.diagnostics);
         docs.extend(r.docs);
     }
-    let model = Model::build(&docs, today);
+    let paths = files.iter().map(|f| f.rel.as_str()).collect();
+    let model = Model::build(&docs, today, paths, codeowners);
     diagnostics.extend(rules::run(&model));
     let exceptions = model
         .exceptions()
@@ -270,16 +325,11 @@ pub fn run_inputs(inputs: Vec<(String, Input)>, config: &Config, today: Date) ->
             risk_owner: model.risk_owner(e.service.get()).map(String::from),
         })
         .collect();
-    diagnostics.retain_mut(|d| match config.severity(d.code) {
-        Some(s) => {
-            d.severity = s;
-            true
-        }
-        None => false,
-    });
+    drop(model);
+    config.apply(&mut diagnostics);
     Outcome {
         files,
-        documents: docs.len(),
+        docs,
         diagnostics,
         exceptions,
     }

@@ -6,7 +6,7 @@ use std::path::Path;
 use globset::{GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::parse::{self, Problem};
 use crate::rules::Code;
 
@@ -119,11 +119,16 @@ impl Config {
         self.include.is_match(rel) && !self.exclude.is_match(rel)
     }
 
-    /// The configured severity of a rule, `None` when it is off.
-    pub fn severity(&self, code: Code) -> Option<Severity> {
-        match self.rules.get(&code) {
-            Some(s) => *s,
-            None => Some(code.rule().severity),
-        }
+    /// Gives each diagnostic its rule's configured severity (it keeps the one its rule chose
+    /// when the config says nothing) and drops those of rules turned off.
+    pub fn apply(&self, diagnostics: &mut Vec<Diagnostic>) {
+        diagnostics.retain_mut(|d| match self.rules.get(&d.code) {
+            Some(Some(s)) => {
+                d.severity = *s;
+                true
+            }
+            Some(None) => false,
+            None => true,
+        });
     }
 }

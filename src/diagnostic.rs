@@ -78,6 +78,12 @@ impl Diagnostic {
         Diagnostic::new(code, doc.file, loc, message)
     }
 
+    /// A rule with two kinds of finding gives the milder one its own default severity.
+    pub fn with_severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
+
     pub fn with_related(mut self, pointer: impl Into<String>, label: impl Into<String>) -> Self {
         self.related.push((pointer.into(), label.into()));
         self

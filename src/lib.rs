@@ -2,8 +2,11 @@
 //!
 //! Pipeline: [`check::discover`] → [`parse`] → [`schema`] → [`model`] → [`rules`] →
 //! [`locate`] (symbolic locations to lines) → [`render`] (stdout, plus the [`output`] files).
+//! Pull-request mode ([`pr`]) runs the pipeline on the working tree and on a base commit read
+//! through [`repo`], and keeps what is new.
 
 pub mod check;
+pub mod codeowners;
 pub mod config;
 pub mod date;
 pub mod diagnostic;
@@ -12,6 +15,8 @@ pub mod locate;
 pub mod model;
 pub mod output;
 pub mod parse;
+pub mod pr;
 pub mod render;
+pub mod repo;
 pub mod rules;
 pub mod schema;

@@ -137,9 +137,10 @@ pub fn locate(files: &[SourceFile], diagnostics: Vec<Diagnostic>) -> Vec<Located
         }
     }
     out.sort_by(|a, b| {
+        // By path, not file index: pull-request mode appends files that only the base has.
         let key = |l: &Located| {
             let (line, col) = l.place.map_or((0, 0), |p| (p.line, p.col));
-            (l.diag.file, line, col, l.diag.code)
+            (files[l.diag.file].rel.as_str(), line, col, l.diag.code)
         };
         key(a)
             .cmp(&key(b))

@@ -9,6 +9,7 @@ use foureyes::date::Date;
 use foureyes::diagnostic::Severity;
 use foureyes::locate;
 use foureyes::model::Kind;
+use foureyes::pr;
 use foureyes::render::{self, Report};
 use foureyes::rules::{self, Code};
 use foureyes::schema;
@@ -49,6 +50,10 @@ enum Command {
         /// Append a Markdown summary to FILE; default $GITHUB_STEP_SUMMARY when it is set.
         #[arg(long, value_name = "FILE")]
         summary: Option<PathBuf>,
+        /// Pull-request mode: report only what is new since the merge-base of REF and HEAD,
+        /// plus extensions without re-approval (G001) and deleted records (G002).
+        #[arg(long, value_name = "REF")]
+        base: Option<String>,
     },
     /// Scaffold a governance repository from the starter policies.
     Init {
@@ -96,6 +101,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             deny_warnings,
             output_sarif,
             summary,
+            base,
         } => {
             let today = resolve_today(today)?;
             let config = match config {
@@ -109,11 +115,14 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                     }
                 }
             };
-            let outcome = check::run(&path, &config, today)?;
+            let outcome = match base {
+                Some(base) => pr::run(&path, &base, &config, today)?,
+                None => check::run(&path, &config, today)?,
+            };
             let located = locate::locate(&outcome.files, outcome.diagnostics);
             let report = Report {
                 files: &outcome.files,
-                documents: outcome.documents,
+                documents: outcome.docs.len(),
                 diagnostics: &located,
             };
             let prefix = render::repo_prefix(&path);

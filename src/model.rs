@@ -10,10 +10,11 @@ use std::collections::{HashMap, HashSet};
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
+use crate::codeowners::Codeowners;
 use crate::date::Date;
 
 /// A field that reads as `None` when it is missing or malformed.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct L<T>(pub Option<T>);
 
 impl<T> Default for L<T> {
@@ -120,13 +121,13 @@ pub enum Requirement {
     Optional,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct Metadata {
     #[serde(default)]
     pub id: L<String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct PersonDoc {
     #[serde(default)]
     pub id: L<String>,
@@ -136,13 +137,13 @@ pub struct PersonDoc {
     pub handles: List<String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct PeopleSpec {
     #[serde(default)]
     pub people: List<PersonDoc>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct TeamSpec {
     #[serde(default)]
     pub functions: List<Function>,
@@ -154,7 +155,7 @@ pub struct TeamSpec {
     pub scm: L<String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct Owners {
     #[serde(default)]
     pub security: L<String>,
@@ -180,7 +181,7 @@ impl Owners {
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct Service {
     #[serde(default)]
     pub id: L<String>,
@@ -190,7 +191,7 @@ pub struct Service {
     pub owners: L<Owners>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct ControlOwners {
     #[serde(default)]
     pub control: L<String>,
@@ -200,7 +201,7 @@ pub struct ControlOwners {
     pub risk: L<String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct Control {
     #[serde(default)]
     pub id: L<String>,
@@ -210,7 +211,7 @@ pub struct Control {
     pub owners: L<ControlOwners>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct OwnershipSpec {
     #[serde(default)]
     pub services: List<Service>,
@@ -218,7 +219,7 @@ pub struct OwnershipSpec {
     pub controls: List<Control>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct Match {
     #[serde(default)]
     pub kev: L<bool>,
@@ -228,7 +229,7 @@ pub struct Match {
     pub criticality: L<Vec<Level4>>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct Step {
     #[serde(default)]
     pub after_days: L<i64>,
@@ -236,7 +237,7 @@ pub struct Step {
     pub to: L<String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct TierExceptions {
     #[serde(default)]
     pub allowed: L<bool>,
@@ -248,7 +249,7 @@ pub struct TierExceptions {
     pub compensating_controls: L<Requirement>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct Tier {
     #[serde(default)]
     pub id: L<String>,
@@ -317,7 +318,7 @@ impl Tier {
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct SlaSpec {
     #[serde(default)]
     pub expiry_warning_days: L<i64>,
@@ -325,7 +326,7 @@ pub struct SlaSpec {
     pub tiers: List<Tier>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct Finding {
     #[serde(default)]
     pub id: L<String>,
@@ -359,7 +360,7 @@ impl Finding {
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct Approval {
     #[serde(default)]
     pub by: L<String>,
@@ -374,7 +375,7 @@ pub enum ExceptionStatus {
     Revoked,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct ExceptionSpec {
     #[serde(default)]
     pub service: L<String>,
@@ -417,7 +418,7 @@ pub enum RemediationStatus {
     Closed,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct Verification {
     #[serde(default)]
     pub by: L<String>,
@@ -425,7 +426,7 @@ pub struct Verification {
     pub on: L<Date>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct RemediationSpec {
     #[serde(default)]
     pub service: L<String>,
@@ -488,7 +489,7 @@ impl Kind {
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum Body {
     People(PeopleSpec),
     Team(TeamSpec),
@@ -499,7 +500,7 @@ pub enum Body {
 }
 
 /// A governance document: where it is, its id and its typed spec.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Doc {
     pub file: usize,
     /// Index among all YAML documents of the file.
@@ -574,10 +575,19 @@ pub struct Model<'a> {
     pub policy: Option<(usize, &'a SlaSpec)>,
     /// (service, finding id) pairs covered by an active, unexpired exception.
     covering: HashSet<(&'a str, &'a str)>,
+    /// Each checked file's path relative to the root, by file index.
+    pub paths: Vec<&'a str>,
+    /// The repository's CODEOWNERS, when it has one.
+    pub codeowners: Option<&'a Codeowners>,
 }
 
 impl<'a> Model<'a> {
-    pub fn build(docs: &'a [Doc], today: Date) -> Model<'a> {
+    pub fn build(
+        docs: &'a [Doc],
+        today: Date,
+        paths: Vec<&'a str>,
+        codeowners: Option<&'a Codeowners>,
+    ) -> Model<'a> {
         let mut m = Model {
             docs,
             today,
@@ -588,6 +598,8 @@ impl<'a> Model<'a> {
             services: HashMap::new(),
             policy: None,
             covering: HashSet::new(),
+            paths,
+            codeowners,
         };
         let mut next_person = 0;
         for (d, doc) in docs.iter().enumerate() {

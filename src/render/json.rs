@@ -42,7 +42,7 @@ pub fn render(r: &Report) -> String {
     let out = Out {
         version: 1,
         summary: Summary {
-            files: r.files.len(),
+            files: r.checked_files(),
             documents: r.documents,
             errors: r.count(Severity::Error),
             warnings: r.count(Severity::Warning),

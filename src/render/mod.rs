@@ -26,6 +26,11 @@ impl Report<'_> {
             .count()
     }
 
+    /// The files checked (a file that only the base commit has is named, not checked).
+    pub fn checked_files(&self) -> usize {
+        self.files.iter().filter(|f| f.checked).count()
+    }
+
     /// The document index to show: only for files holding several YAML documents.
     pub fn document(&self, l: &Located) -> Option<usize> {
         l.diag
@@ -38,7 +43,7 @@ impl Report<'_> {
         let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
         format!(
             "{}, {}: {}, {}",
-            plural(self.files.len(), "file"),
+            plural(self.checked_files(), "file"),
             plural(self.documents, "document"),
             plural(self.count(Severity::Error), "error"),
             plural(self.count(Severity::Warning), "warning"),

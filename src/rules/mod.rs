@@ -10,6 +10,7 @@ use crate::model::Model;
 mod approvals;
 mod deadlines;
 mod exceptions;
+mod git;
 mod ownership;
 mod parsing;
 mod references;
@@ -42,6 +43,7 @@ codes! {
     V001 V002 V003 V004 V005
     E001 E002 E003 E004 E005 E006 E007 E008
     D001 D002
+    G001 G002 G003
 }
 
 pub type Check = fn(&Model, &mut Vec<Diagnostic>);
@@ -83,6 +85,7 @@ static FAMILIES: &[&[Rule]] = &[
     verification::RULES,
     exceptions::RULES,
     deadlines::RULES,
+    git::RULES,
 ];
 
 pub fn all() -> impl Iterator<Item = &'static Rule> {

@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
+use serde_json::Value;
 
 pub fn manifest_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -48,4 +49,24 @@ pub fn in_repo(fixture: &Path) -> tempfile::TempDir {
     std::fs::create_dir(tmp.path().join(".git")).unwrap();
     copy_dir(fixture, &tmp.path().join("gov"));
     tmp
+}
+
+/// One diagnostic in the expected.txt notation:
+/// `CODE severity file:line:column pointer [document=N]`, with `-` for what is absent.
+pub fn line_of(d: &Value) -> String {
+    let s = |k: &str| d[k].as_str().unwrap_or_default().to_string();
+    let pos = match (d.get("line"), d.get("column")) {
+        (Some(l), Some(c)) => format!("{}:{l}:{c}", s("file")),
+        _ => format!("{} -", s("file")),
+    };
+    let pointer = match d.get("pointer").and_then(Value::as_str) {
+        Some("") => "\"\"".to_string(),
+        Some(p) => p.to_string(),
+        None => "-".to_string(),
+    };
+    let mut out = format!("{} {} {pos} {pointer}", s("code"), s("severity"));
+    if let Some(n) = d.get("document") {
+        out.push_str(&format!(" document={n}"));
+    }
+    out
 }
