@@ -75,9 +75,13 @@ jobs:
       security-events: write   # upload the SARIF report to code scanning
     steps:
       - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0               # pull-request mode needs the merge-base
       - id: foureyes
         uses: {repo}@{release}
         with:
+          # On a pull request, judge only what it changes; otherwise check everything.
+          base: ${{{{ github.event_name == 'pull_request' && format('origin/{{0}}', github.base_ref) || '' }}}}
           sarif-file: foureyes.sarif
       - if: ${{{{ !cancelled() && steps.foureyes.outputs.sarif-file != '' }}}}
         uses: github/codeql-action/upload-sarif@v3
