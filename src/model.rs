@@ -549,6 +549,10 @@ impl Doc {
 
 pub type PersonId = usize;
 
+/// A record (Exception or Remediation) as tier checks see it: its document, service,
+/// finding and declared tier.
+pub type Record<'a> = (&'a Doc, &'a L<String>, &'a L<Finding>, &'a L<String>);
+
 pub struct Team<'a> {
     pub doc: usize,
     pub spec: &'a TeamSpec,
@@ -736,6 +740,17 @@ impl<'a> Model<'a> {
     pub fn risk_owner(&self, service: Option<&String>) -> Option<&'a str> {
         let s = self.services.get(service?.as_str())?;
         s.service.owners.get()?.risk.get().map(String::as_str)
+    }
+
+    /// Every record, Exceptions then Remediations.
+    pub fn records(&self) -> impl Iterator<Item = Record<'a>> {
+        let exceptions = self
+            .exceptions()
+            .map(|(d, e)| (d, &e.service, &e.finding, &e.tier));
+        let remediations = self
+            .remediations()
+            .map(|(d, r)| (d, &r.service, &r.finding, &r.tier));
+        exceptions.chain(remediations)
     }
 
     /// The team owning `function` for a record's service, if both resolve.

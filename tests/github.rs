@@ -6,7 +6,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use common::{foureyes, in_repo, manifest_dir};
+use common::{all_repos, foureyes, in_repo, manifest_dir};
 use serde_json::Value;
 
 /// A workflow command, parsed as the runner parses one line of a step's output.
@@ -63,20 +63,9 @@ fn run(dir: &Path, format: &str) -> std::process::Output {
         .unwrap()
 }
 
-fn fixture_dirs() -> Vec<std::path::PathBuf> {
-    let fixtures = manifest_dir().join("fixtures");
-    let mut dirs = vec![fixtures.join("clean")];
-    for entry in std::fs::read_dir(fixtures.join("rules")).unwrap() {
-        dirs.push(entry.unwrap().path());
-    }
-    dirs.push(manifest_dir().join("tests/data/untrusted"));
-    dirs.sort();
-    dirs
-}
-
 #[test]
 fn annotations_parse_back_to_the_json_diagnostics_with_repository_paths() {
-    for fixture in fixture_dirs() {
+    for fixture in all_repos() {
         let repo = in_repo(&fixture);
         let gov = repo.path().join("gov");
         let github = run(&gov, "github");

@@ -5,7 +5,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{foureyes, in_repo, manifest_dir};
+use common::{all_repos, foureyes, in_repo, manifest_dir};
 use serde_json::Value;
 
 fn sarif_validator() -> jsonschema::Validator {
@@ -37,23 +37,12 @@ fn check(dir: &Path, format: &str) -> (Value, i32) {
     (json, out.status.code().unwrap())
 }
 
-fn fixture_dirs() -> Vec<std::path::PathBuf> {
-    let fixtures = manifest_dir().join("fixtures");
-    let mut dirs = vec![fixtures.join("clean"), manifest_dir().join("policies")];
-    for entry in std::fs::read_dir(fixtures.join("rules")).unwrap() {
-        dirs.push(entry.unwrap().path());
-    }
-    dirs.push(manifest_dir().join("tests/data/untrusted"));
-    dirs.sort();
-    dirs
-}
-
 #[test]
 fn sarif_of_every_fixture_validates_and_matches_the_json_output() {
     let validator = sarif_validator();
     let rules_listing = foureyes().arg("rules").output().unwrap().stdout;
     let rule_count = String::from_utf8(rules_listing).unwrap().lines().count();
-    for dir in fixture_dirs() {
+    for dir in all_repos() {
         let (sarif, sarif_exit) = check(&dir, "sarif");
         let (json, json_exit) = check(&dir, "json");
         let errors: Vec<String> = validator

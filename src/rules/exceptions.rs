@@ -216,14 +216,7 @@ fn date_order(m: &Model, out: &mut Vec<Diagnostic>) {
 }
 
 fn tier_mismatch(m: &Model, out: &mut Vec<Diagnostic>) {
-    let records = m
-        .exceptions()
-        .map(|(d, e)| (d, &e.service, &e.finding, &e.tier))
-        .chain(
-            m.remediations()
-                .map(|(d, r)| (d, &r.service, &r.finding, &r.tier)),
-        );
-    for (doc, service, finding, tier) in records {
+    for (doc, service, finding, tier) in m.records() {
         let Some(declared) = tier.get() else { continue };
         if m.tier_by_id(declared).is_none() {
             continue; // R004

@@ -202,14 +202,7 @@ fn unknown_tier(m: &Model, out: &mut Vec<Diagnostic>) {
     if m.policy.is_none() {
         return; // T005 reports the missing policy once
     }
-    let records = m
-        .exceptions()
-        .map(|(d, e)| (d, &e.service, &e.finding, &e.tier))
-        .chain(
-            m.remediations()
-                .map(|(d, r)| (d, &r.service, &r.finding, &r.tier)),
-        );
-    for (doc, service, finding, tier) in records {
+    for (doc, service, finding, tier) in m.records() {
         if let Some(t) = tier.get()
             && m.tier_by_id(t).is_none()
         {

@@ -70,3 +70,19 @@ pub fn line_of(d: &Value) -> String {
     }
     out
 }
+
+/// Every governance repository the tests ship: the clean fixture, one per rule, the starter
+/// policies and the untrusted-text sample, in path order.
+pub fn all_repos() -> Vec<PathBuf> {
+    let fixtures = manifest_dir().join("fixtures");
+    let mut dirs = vec![
+        fixtures.join("clean"),
+        manifest_dir().join("policies"),
+        manifest_dir().join("tests/data/untrusted"),
+    ];
+    for entry in std::fs::read_dir(fixtures.join("rules")).unwrap() {
+        dirs.push(entry.unwrap().path());
+    }
+    dirs.sort();
+    dirs
+}
