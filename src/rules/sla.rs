@@ -71,7 +71,8 @@ fn tier_order(m: &Model, out: &mut Vec<Diagnostic>) {
                     let ptr = format!("/spec/tiers/{i}/remediate_within_days");
                     out.push(Diagnostic::at(Code::T001, doc, ptr, msg));
                 }
-                Some((m_days, _)) if days <= m_days => {}
+                // An equal deadline keeps naming the first tier that set it.
+                Some((m_days, _)) if days == m_days => {}
                 _ => max = Some((days, tier_name(t))),
             }
         }
