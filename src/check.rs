@@ -1,5 +1,6 @@
 //! The pipeline: discover → parse → schema → model → rules. Produces symbolic diagnostics.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -244,6 +245,7 @@ pub fn run_inputs(inputs: Vec<(String, Input)>, config: &Config, today: Date) ->
     }
     let model = Model::build(&docs, today);
     diagnostics.extend(rules::run(&model));
+    cap_per_file(&mut diagnostics);
     diagnostics.retain_mut(|d| match config.severity(d.code) {
         Some(s) => {
             d.severity = s;
@@ -255,5 +257,30 @@ pub fn run_inputs(inputs: Vec<(String, Input)>, config: &Config, today: Date) ->
         files,
         documents: docs.len(),
         diagnostics,
+    }
+}
+
+/// At most this many diagnostics are reported per file, then one P004: a hostile file
+/// cannot make locating, rendering or the output grow without bound.
+pub const MAX_FILE_DIAGNOSTICS: usize = 1000;
+
+fn cap_per_file(diagnostics: &mut Vec<Diagnostic>) {
+    let mut counts: HashMap<usize, usize> = HashMap::new();
+    diagnostics.retain(|d| {
+        let n = counts.entry(d.file).or_default();
+        *n += 1;
+        *n <= MAX_FILE_DIAGNOSTICS
+    });
+    let mut over: Vec<usize> = counts
+        .into_iter()
+        .filter(|&(_, n)| n > MAX_FILE_DIAGNOSTICS)
+        .map(|(file, _)| file)
+        .collect();
+    over.sort_unstable();
+    for file in over {
+        let msg = format!(
+            "more than {MAX_FILE_DIAGNOSTICS} diagnostics in this file: only the first {MAX_FILE_DIAGNOSTICS} are reported"
+        );
+        diagnostics.push(Diagnostic::new(Code::P004, file, Loc::File, msg));
     }
 }
