@@ -245,7 +245,6 @@ pub fn run_inputs(inputs: Vec<(String, Input)>, config: &Config, today: Date) ->
     }
     let model = Model::build(&docs, today);
     diagnostics.extend(rules::run(&model));
-    cap_per_file(&mut diagnostics);
     diagnostics.retain_mut(|d| match config.severity(d.code) {
         Some(s) => {
             d.severity = s;
@@ -253,6 +252,7 @@ pub fn run_inputs(inputs: Vec<(String, Input)>, config: &Config, today: Date) ->
         }
         None => false,
     });
+    cap_per_file(&mut diagnostics, config);
     Outcome {
         files,
         documents: docs.len(),
@@ -262,15 +262,18 @@ pub fn run_inputs(inputs: Vec<(String, Input)>, config: &Config, today: Date) ->
 
 /// At most this many diagnostics are reported per file, then one P004: a hostile file
 /// cannot make locating, rendering or the output grow without bound.
-pub const MAX_FILE_DIAGNOSTICS: usize = 1000;
+const MAX_FILE_DIAGNOSTICS: usize = 1000;
 
-fn cap_per_file(diagnostics: &mut Vec<Diagnostic>) {
+fn cap_per_file(diagnostics: &mut Vec<Diagnostic>, config: &Config) {
     let mut counts: HashMap<usize, usize> = HashMap::new();
     diagnostics.retain(|d| {
         let n = counts.entry(d.file).or_default();
         *n += 1;
         *n <= MAX_FILE_DIAGNOSTICS
     });
+    let Some(severity) = config.severity(Code::P004) else {
+        return;
+    };
     let mut over: Vec<usize> = counts
         .into_iter()
         .filter(|&(_, n)| n > MAX_FILE_DIAGNOSTICS)
@@ -281,6 +284,8 @@ fn cap_per_file(diagnostics: &mut Vec<Diagnostic>) {
         let msg = format!(
             "more than {MAX_FILE_DIAGNOSTICS} diagnostics in this file: only the first {MAX_FILE_DIAGNOSTICS} are reported"
         );
-        diagnostics.push(Diagnostic::new(Code::P004, file, Loc::File, msg));
+        let mut d = Diagnostic::new(Code::P004, file, Loc::File, msg);
+        d.severity = severity;
+        diagnostics.push(d);
     }
 }

@@ -397,12 +397,13 @@ impl Iterator for Feed<'_> {
     type Item = char;
 
     fn next(&mut self) -> Option<char> {
+        let c = self.chars.next()?;
         if self.read >= self.limit.get() {
             self.cut.set(true);
             return None;
         }
         self.read += 1;
-        self.chars.next()
+        Some(c)
     }
 }
 
@@ -686,6 +687,19 @@ mod tests {
         assert_eq!(at("/spec/finding/id"), (3, 9));
         assert_eq!(at("/spec/list"), (4, 9));
         assert_eq!(at("/spec/list/1/b"), (4, 17));
+    }
+
+    #[test]
+    fn look_ahead_is_bounded_but_text_may_end_at_the_bound() {
+        let scalar = "x".repeat(MAX_LOOKAHEAD);
+        let p = parse(&scalar, false);
+        assert!(p.problems.is_empty(), "{:?}", p.problems);
+        assert_eq!(p.docs[0].value, json!(scalar));
+        let flow = format!("[{}]", "1,".repeat(MAX_LOOKAHEAD / 2));
+        assert!(matches!(
+            parse(&flow, false).problems[..],
+            [Problem::Limit { .. }]
+        ));
     }
 
     #[test]

@@ -1,8 +1,7 @@
 //! The default, human format: miette snippets with labels and a fix hint, then a summary.
 
-use std::fmt;
-
 use std::collections::HashMap;
+use std::fmt;
 
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
@@ -152,11 +151,11 @@ impl miette::Diagnostic for Human<'_> {
 /// the terminal.
 pub fn clean(s: &str) -> String {
     s.chars()
-        .map(|c| if unsafe_char(c) { '\u{FFFD}' } else { c })
+        .map(|c| if must_hide(c) { '\u{FFFD}' } else { c })
         .collect()
 }
 
-fn unsafe_char(c: char) -> bool {
+fn must_hide(c: char) -> bool {
     c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
@@ -171,7 +170,7 @@ fn clean_source(text: &str) -> String {
             '\n' | '\t' => out.push(c),
             '\r' if chars.peek() == Some(&'\n') => out.push(' '),
             '\r' => out.push('\n'),
-            c if unsafe_char(c) => match c.len_utf8() {
+            c if must_hide(c) => match c.len_utf8() {
                 1 => out.push('?'),
                 2 => out.push('\u{BF}'),
                 _ => out.push('\u{FFFD}'),
