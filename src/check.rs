@@ -1,5 +1,6 @@
 //! The pipeline: discover → parse → schema → model → rules. Produces symbolic diagnostics.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -327,10 +328,41 @@ pub fn finish(
         .collect();
     drop(model);
     config.apply(&mut diagnostics);
+    cap_per_file(&mut diagnostics, config);
     Outcome {
         files,
         docs,
         diagnostics,
         exceptions,
     }
+}
+
+/// At most this many diagnostics are reported per file, then one P004: a hostile file
+/// cannot make locating, rendering or the output grow without bound.
+const MAX_FILE_DIAGNOSTICS: usize = 1000;
+
+fn cap_per_file(diagnostics: &mut Vec<Diagnostic>, config: &Config) {
+    let mut counts: HashMap<usize, usize> = HashMap::new();
+    diagnostics.retain(|d| {
+        let n = counts.entry(d.file).or_default();
+        *n += 1;
+        *n <= MAX_FILE_DIAGNOSTICS
+    });
+    let mut over: Vec<usize> = counts
+        .into_iter()
+        .filter(|&(_, n)| n > MAX_FILE_DIAGNOSTICS)
+        .map(|(file, _)| file)
+        .collect();
+    over.sort_unstable();
+    let mut notes: Vec<Diagnostic> = over
+        .into_iter()
+        .map(|file| {
+            let msg = format!(
+                "more than {MAX_FILE_DIAGNOSTICS} diagnostics in this file: only the first {MAX_FILE_DIAGNOSTICS} are reported"
+            );
+            Diagnostic::new(Code::P004, file, Loc::File, msg)
+        })
+        .collect();
+    config.apply(&mut notes);
+    diagnostics.extend(notes);
 }

@@ -1,6 +1,7 @@
 //! `foureyes.yaml`: which files to check and how severe each rule is.
 
 use std::collections::HashMap;
+use std::io::Read;
 use std::path::Path;
 
 use globset::{GlobSet, GlobSetBuilder};
@@ -56,9 +57,15 @@ fn globs(patterns: &[String]) -> Result<GlobSet, String> {
 impl Config {
     /// Reads a config file; any problem is an error (a broken config is never ignored).
     pub fn load(path: &Path) -> Result<Config, String> {
-        let bytes =
-            std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         let fail = |what: String| format!("{}: {what}", path.display());
+        let mut bytes = Vec::new();
+        std::fs::File::open(path)
+            .and_then(|f| f.take(parse::MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        if bytes.len() as u64 > parse::MAX_FILE_BYTES {
+            let mib = parse::MAX_FILE_BYTES >> 20;
+            return Err(fail(format!("larger than {mib} MiB")));
+        }
         let text = parse::decode(bytes).map_err(|_| fail("not valid UTF-8 text".into()))?;
         let parsed = parse::parse(&text, false);
         if let Some(p) = parsed.problems.first() {

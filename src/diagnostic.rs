@@ -51,12 +51,27 @@ pub struct Diagnostic {
     pub related: Vec<(String, String)>,
 }
 
+/// Messages quote the checked files. A long quote is cut in the middle, so that output stays
+/// proportional to the input even when many diagnostics quote one huge value.
+const MAX_MESSAGE_CHARS: usize = 1000;
+
+fn bounded(message: String) -> String {
+    let n = message.chars().count();
+    if n <= MAX_MESSAGE_CHARS {
+        return message;
+    }
+    let keep = MAX_MESSAGE_CHARS / 2;
+    let head: String = message.chars().take(keep).collect();
+    let tail: String = message.chars().skip(n - keep).collect();
+    format!("{head} … {tail}")
+}
+
 impl Diagnostic {
     pub fn new(code: Code, file: usize, loc: Loc, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
             code,
             severity: code.rule().severity,
-            message: message.into(),
+            message: bounded(message.into()),
             file,
             loc,
             related: Vec::new(),

@@ -49,36 +49,52 @@ pub struct Located {
     pub related: Vec<(Place, String)>,
 }
 
-/// Character index → byte offset (files are mostly ASCII, where they are equal).
-fn byte_offset(text: &str, index: u32) -> usize {
-    let index = index as usize;
-    if text.is_ascii() {
-        return index.min(text.len());
-    }
-    text.char_indices()
-        .nth(index)
-        .map_or(text.len(), |(b, _)| b)
+/// Character index → byte offset, computed once per file so that many diagnostics in a big
+/// file cost no more than a few: ASCII text (most files) needs nothing, other text keeps the
+/// byte offset of every 64th character.
+struct Offsets<'a> {
+    text: &'a str,
+    every_64th: Option<Vec<usize>>,
 }
 
-fn place(text: &str, span: Span) -> Place {
-    let start = byte_offset(text, span.start.index);
-    let end = byte_offset(text, span.end.index).max(start);
-    Place {
-        line: span.start.line,
-        col: span.start.col,
-        start,
-        len: end - start,
+impl<'a> Offsets<'a> {
+    fn new(text: &'a str) -> Self {
+        let every_64th =
+            (!text.is_ascii()).then(|| text.char_indices().step_by(64).map(|(b, _)| b).collect());
+        Offsets { text, every_64th }
     }
-}
 
-fn point(text: &str, pos: Pos) -> Place {
-    place(
-        text,
-        Span {
+    fn byte(&self, index: u32) -> usize {
+        let index = index as usize;
+        let Some(marks) = &self.every_64th else {
+            return index.min(self.text.len());
+        };
+        let Some(&mark) = marks.get(index / 64) else {
+            return self.text.len();
+        };
+        self.text[mark..]
+            .char_indices()
+            .nth(index % 64)
+            .map_or(self.text.len(), |(b, _)| mark + b)
+    }
+
+    fn place(&self, span: Span) -> Place {
+        let start = self.byte(span.start.index);
+        let end = self.byte(span.end.index).max(start);
+        Place {
+            line: span.start.line,
+            col: span.start.col,
+            start,
+            len: end - start,
+        }
+    }
+
+    fn point(&self, pos: Pos) -> Place {
+        self.place(Span {
             start: pos,
             end: pos,
-        },
-    )
+        })
+    }
 }
 
 /// Finds the span of `pointer`, or of its nearest ancestor that has one (nodes copied from
@@ -104,6 +120,7 @@ pub fn locate(files: &[SourceFile], diagnostics: Vec<Diagnostic>) -> Vec<Located
     let mut out = Vec::new();
     for (file, diags) in by_file {
         let text = &files[file].text;
+        let offsets = Offsets::new(text);
         let needs_spans = diags.iter().any(|d| matches!(d.loc, Loc::Node { .. }));
         let docs = if needs_spans {
             parse::parse(text, true).docs
@@ -112,13 +129,13 @@ pub fn locate(files: &[SourceFile], diagnostics: Vec<Diagnostic>) -> Vec<Located
         };
         let node = |doc: usize, pointer: &str, key: bool| {
             let spans = &docs.get(doc)?.spans;
-            lookup(spans, pointer, key).map(|s| place(text, s))
+            lookup(spans, pointer, key).map(|s| offsets.place(s))
         };
         for d in diags {
             let place = match &d.loc {
                 Loc::File => None,
-                Loc::At(pos) => Some(point(text, *pos)),
-                Loc::Exact { span, .. } => Some(place(text, *span)),
+                Loc::At(pos) => Some(offsets.point(*pos)),
+                Loc::Exact { span, .. } => Some(offsets.place(*span)),
                 Loc::Node { doc, pointer, key } => node(*doc, pointer, *key),
             };
             let related = match d.doc() {

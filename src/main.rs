@@ -85,7 +85,8 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(msg) => {
-            eprintln!("foureyes: error: {msg}");
+            // Messages can quote the repository (config keys, paths): no escape sequences.
+            eprintln!("foureyes: error: {}", render::human::clean(&msg));
             ExitCode::from(2)
         }
     }
@@ -107,11 +108,18 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             let config = match config {
                 Some(file) => Config::load(&file)?,
                 None => {
+                    // Repository content: read only as a regular file, never through a
+                    // link (it could name /dev/zero or a file outside PATH) nor a FIFO.
                     let default = path.join(config::FILE_NAME);
-                    if path.is_dir() && default.exists() {
-                        Config::load(&default)?
-                    } else {
-                        Config::default()
+                    match std::fs::symlink_metadata(&default) {
+                        Ok(m) if m.is_file() => Config::load(&default)?,
+                        Ok(_) => {
+                            return Err(format!(
+                                "{}: not a regular file (links are not followed)",
+                                default.display()
+                            ));
+                        }
+                        Err(_) => Config::default(),
                     }
                 }
             };

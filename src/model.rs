@@ -108,6 +108,8 @@ pub enum Level4 {
 }
 
 impl Level4 {
+    pub const ALL: [Level4; 4] = [Level4::Critical, Level4::High, Level4::Medium, Level4::Low];
+
     /// Bit index for match sets.
     pub fn bit(self) -> u32 {
         self as u32
@@ -583,6 +585,17 @@ pub struct Model<'a> {
     pub paths: Vec<&'a str>,
     /// The repository's CODEOWNERS, when it has one.
     pub codeowners: Option<&'a Codeowners>,
+    /// The governing policy's tiers by id (the first of equal ids).
+    tier_ids: HashMap<&'a str, &'a Tier>,
+    /// The governing tier of each finding key ([`key_index`]): records look it up instead
+    /// of scanning the tiers, which a hostile policy holds by the ten thousand.
+    governing: Vec<Option<&'a Tier>>,
+}
+
+/// Index of (kev, severity, service criticality or none) in [`Model::governing`].
+fn key_index(f: &FindingKey, criticality: Option<Level4>) -> usize {
+    let crit = criticality.map_or(4, |c| c.bit() as usize);
+    usize::from(f.kev) * 20 + f.severity.bit() as usize * 5 + crit
 }
 
 impl<'a> Model<'a> {
@@ -604,6 +617,8 @@ impl<'a> Model<'a> {
             covering: HashSet::new(),
             paths,
             codeowners,
+            tier_ids: HashMap::new(),
+            governing: Vec::new(),
         };
         let mut next_person = 0;
         for (d, doc) in docs.iter().enumerate() {
@@ -651,6 +666,22 @@ impl<'a> Model<'a> {
                 _ => {}
             }
         }
+        let tiers: Vec<&Tier> = m.tiers().map(|(_, t)| t).collect();
+        for t in &tiers {
+            if let Some(id) = t.id.get() {
+                m.tier_ids.entry(id.as_str()).or_insert(t);
+            }
+        }
+        m.governing = vec![None; 40];
+        for kev in [false, true] {
+            for severity in Level4::ALL {
+                for crit in Level4::ALL.map(Some).into_iter().chain([None]) {
+                    let key = FindingKey { severity, kev };
+                    m.governing[key_index(&key, crit)] =
+                        tiers.iter().find(|t| t.matches(&key, crit)).copied();
+                }
+            }
+        }
         // Teams second: their members resolve through the people indexes.
         for (d, doc) in docs.iter().enumerate() {
             if let (Body::Team(t), Some(id)) = (&doc.body, &doc.id) {
@@ -690,9 +721,7 @@ impl<'a> Model<'a> {
     }
 
     pub fn tier_by_id(&self, id: &str) -> Option<&'a Tier> {
-        self.tiers()
-            .map(|(_, t)| t)
-            .find(|t| t.id.get().is_some_and(|x| x == id))
+        self.tier_ids.get(id).copied()
     }
 
     pub fn expiry_warning_days(&self) -> i64 {
@@ -713,7 +742,7 @@ impl<'a> Model<'a> {
         let crit = service
             .and_then(|s| self.services.get(s.as_str()))
             .and_then(|s| s.service.criticality.get().copied());
-        self.tiers().map(|(_, t)| t).find(|t| t.matches(&key, crit))
+        self.governing.get(key_index(&key, crit)).copied().flatten()
     }
 
     /// Whether an active, unexpired exception covers this service and finding id.

@@ -5,6 +5,7 @@
 //! building (a YAML bomb never gets expanded), and record spans only when asked for them.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span as YSpan, Tag};
@@ -14,6 +15,14 @@ use serde_json::{Map, Number, Value};
 pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 pub const MAX_DEPTH: usize = 64;
 pub const MAX_ALIAS_NODES: usize = 10_000;
+pub const MAX_ALIAS_BYTES: usize = 1 << 20;
+/// Copies of anchored nodes kept for aliases, per file; past this an alias is refused.
+const MAX_KEPT_NODES: usize = 10 * MAX_ALIAS_NODES;
+const MAX_KEPT_BYTES: usize = 8 * MAX_ALIAS_BYTES;
+/// How far saphyr may read ahead of the last event, in characters.
+const MAX_LOOKAHEAD: usize = 1 << 20;
+/// The summed length of all nodes' JSON pointers, which locating diagnostics builds.
+const MAX_PATH_BYTES: usize = 16 * MAX_FILE_BYTES as usize;
 
 /// A position in a file: character index (for conversion to bytes), 1-based line and column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
@@ -144,37 +153,102 @@ enum Frame {
     },
 }
 
+/// What copying a node costs: nodes, bytes of text (strings and keys), container depth.
+#[derive(Debug, Clone, Copy, Default)]
+struct Weight {
+    nodes: usize,
+    bytes: usize,
+    depth: usize,
+}
+
+impl Weight {
+    fn scalar(v: &Value) -> Weight {
+        Weight {
+            nodes: 1,
+            bytes: v.as_str().map_or(0, str::len),
+            depth: 0,
+        }
+    }
+
+    fn plus(self, w: Weight) -> Weight {
+        Weight {
+            nodes: self.nodes + w.nodes,
+            bytes: self.bytes + w.bytes,
+            depth: self.depth.max(w.depth),
+        }
+    }
+
+    fn within(self, nodes: usize, bytes: usize) -> bool {
+        self.nodes <= nodes && self.bytes <= bytes
+    }
+}
+
+/// An open container: its start, the weight of its children so far, its pointer's length.
+struct Open {
+    span: Span,
+    weight: Weight,
+    path_len: usize,
+}
+
 struct Builder {
     frames: Vec<Frame>,
-    /// Anchored nodes with their node counts, to bound alias expansion.
-    anchors: HashMap<usize, (Value, usize)>,
-    alias_nodes: usize,
+    /// The open containers, parallel to `frames`.
+    open: Vec<Open>,
+    /// Anchored nodes with their weights; no copy is kept of one that no alias could copy
+    /// within the limits (so anchoring itself cannot multiply memory).
+    anchors: HashMap<usize, (Option<Value>, Weight)>,
+    /// What aliases have copied so far in this file.
+    copied: Weight,
+    /// What the copies kept for anchors hold so far in this file.
+    kept: Weight,
+    /// The summed length of every node's JSON pointer: what recording spans costs.
+    path_bytes: usize,
     with_spans: bool,
     spans: SpanMap,
-    /// Spans of the open containers, for recording once they close.
-    starts: Vec<Span>,
     doc_index: usize,
     problems: Vec<Problem>,
+}
+
+fn too_deep() -> String {
+    format!("nesting deeper than {MAX_DEPTH} levels")
 }
 
 /// Parses every document in `text`. With `with_spans`, records a span for each node.
 pub fn parse(text: &str, with_spans: bool) -> Parsed {
     let mut b = Builder {
         frames: Vec::new(),
+        open: Vec::new(),
         anchors: HashMap::new(),
-        alias_nodes: 0,
+        copied: Weight::default(),
+        kept: Weight::default(),
+        path_bytes: 0,
         with_spans,
         spans: SpanMap::new(),
-        starts: Vec::new(),
         doc_index: 0,
         problems: Vec::new(),
     };
     let mut docs = Vec::new();
     let mut root: Option<Value> = None;
-    let mut parser = Parser::new_from_str(text);
+    let (limit, cut) = (Cell::new(MAX_LOOKAHEAD), Cell::new(false));
+    let feed = Feed {
+        chars: text.chars(),
+        read: 0,
+        limit: &limit,
+        cut: &cut,
+    };
+    let mut parser = Parser::new_from_iter(feed);
     while let Some(event) = parser.next_event() {
+        if cut.get() {
+            return b.limit(too_far());
+        }
         let (event, span) = match event {
-            Ok(x) => x,
+            Ok((event, span)) => {
+                limit.set(span.end.index() + MAX_LOOKAHEAD);
+                (event, span)
+            }
+            // saphyr scans a flow collection to its end before emitting it and stops at 255
+            // levels: that is deep nesting, our limit, not a syntax error.
+            Err(e) if e.info() == "recursion limit exceeded" => return b.limit(too_deep()),
             Err(e) => {
                 let m = e.marker();
                 b.problems.push(Problem::Syntax {
@@ -205,41 +279,44 @@ pub fn parse(text: &str, with_spans: bool) -> Parsed {
             }
             Event::Scalar(text, style, anchor, tag) => {
                 let v = scalar(text, style, tag.as_deref());
+                let w = Weight::scalar(&v);
                 if anchor > 0 {
-                    b.anchors.insert(anchor, (v.clone(), 1));
+                    b.keep(anchor, &v, w);
                 }
-                Some((v, span))
+                Some((v, span, w))
             }
             Event::Alias(id) => {
-                let Some((v, n)) = b.anchors.get(&id) else {
+                let Some((copy, w)) = b.anchors.get(&id) else {
                     b.problems.push(Problem::Syntax {
                         pos: span.start,
                         message: "unknown alias".into(),
                     });
                     break;
                 };
-                b.alias_nodes += n;
-                if b.alias_nodes > MAX_ALIAS_NODES {
-                    b.problems.push(Problem::Limit {
-                        message: format!("aliases expand to more than {MAX_ALIAS_NODES} nodes"),
-                    });
-                    return Parsed {
-                        docs: Vec::new(),
-                        problems: b.problems,
-                    };
+                let (copy, w) = (copy.clone(), *w);
+                b.copied = b.copied.plus(w);
+                if !b.copied.within(MAX_ALIAS_NODES, MAX_ALIAS_BYTES) {
+                    return b.limit(format!(
+                        "aliases expand to more than {MAX_ALIAS_NODES} nodes or {} MiB of text",
+                        MAX_ALIAS_BYTES >> 20
+                    ));
                 }
-                Some((v.clone(), span))
+                let Some(v) = copy else {
+                    return b.limit(format!(
+                        "anchors hold more than {MAX_KEPT_NODES} nodes or {} MiB of text to copy",
+                        MAX_KEPT_BYTES >> 20
+                    ));
+                };
+                if b.frames.len() + w.depth > MAX_DEPTH {
+                    return b.limit(too_deep());
+                }
+                Some((v, span, w))
             }
             Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
                 if b.frames.len() >= MAX_DEPTH {
-                    b.problems.push(Problem::Limit {
-                        message: format!("nesting deeper than {MAX_DEPTH} levels"),
-                    });
-                    return Parsed {
-                        docs: Vec::new(),
-                        problems: b.problems,
-                    };
+                    return b.limit(too_deep());
                 }
+                let path_len = b.child_path_len();
                 b.frames.push(if matches!(event, Event::SequenceStart(..)) {
                     Frame::Seq {
                         items: Vec::new(),
@@ -253,35 +330,51 @@ pub fn parse(text: &str, with_spans: bool) -> Parsed {
                         skip: false,
                     }
                 });
-                b.starts.push(span);
+                b.open.push(Open {
+                    span,
+                    weight: Weight::default(),
+                    path_len,
+                });
                 None
             }
             Event::SequenceEnd | Event::MappingEnd => {
-                let start = b.starts.pop().unwrap_or(span);
-                let (v, anchor) = match b.frames.pop() {
-                    Some(Frame::Seq { items, anchor }) => (Value::Array(items), anchor),
-                    Some(Frame::Map { map, anchor, .. }) => (Value::Object(map), anchor),
-                    None => continue,
+                let (Some(frame), Some(open)) = (b.frames.pop(), b.open.pop()) else {
+                    continue;
+                };
+                let (v, anchor) = match frame {
+                    Frame::Seq { items, anchor } => (Value::Array(items), anchor),
+                    Frame::Map { map, anchor, .. } => (Value::Object(map), anchor),
+                };
+                let w = Weight {
+                    nodes: open.weight.nodes + 1,
+                    bytes: open.weight.bytes,
+                    depth: open.weight.depth + 1,
                 };
                 if anchor > 0 {
-                    let n = count_nodes(&v);
-                    b.anchors.insert(anchor, (v.clone(), n));
+                    b.keep(anchor, &v, w);
                 }
-                Some((
-                    v,
-                    Span {
-                        start: start.start,
-                        end: span.end,
-                    },
-                ))
+                let span = Span {
+                    start: open.span.start,
+                    end: span.end,
+                };
+                Some((v, span, w))
             }
             Event::StreamStart | Event::StreamEnd | Event::Nothing => continue,
         };
-        if let Some((v, span)) = done
-            && let Some(v) = b.push(v, span)
-        {
-            root = Some(v);
+        if let Some((v, span, w)) = done {
+            if let Some(v) = b.push(v, span, w) {
+                root = Some(v);
+            }
+            if b.path_bytes > MAX_PATH_BYTES {
+                return b.limit(format!(
+                    "node paths total more than {} MiB (keys too long or too many)",
+                    MAX_PATH_BYTES >> 20
+                ));
+            }
         }
+    }
+    if cut.get() {
+        return b.limit(too_far());
     }
     Parsed {
         docs,
@@ -289,7 +382,62 @@ pub fn parse(text: &str, with_spans: bool) -> Parsed {
     }
 }
 
+/// Feeds saphyr the text, but ends it early (setting `cut`) once saphyr reads `limit`
+/// characters. saphyr scans a whole flow collection before emitting its first event, holding
+/// a token per byte or two; the limit follows the events, so only look-ahead is bounded.
+struct Feed<'a> {
+    chars: std::str::Chars<'a>,
+    read: usize,
+    limit: &'a Cell<usize>,
+    cut: &'a Cell<bool>,
+}
+
+impl Iterator for Feed<'_> {
+    type Item = char;
+
+    fn next(&mut self) -> Option<char> {
+        let c = self.chars.next()?;
+        if self.read >= self.limit.get() {
+            self.cut.set(true);
+            return None;
+        }
+        self.read += 1;
+        Some(c)
+    }
+}
+
+fn too_far() -> String {
+    format!(
+        "a flow collection or scalar longer than {} MiB",
+        MAX_LOOKAHEAD >> 20
+    )
+}
+
 impl Builder {
+    /// Stops parsing: a file over a limit yields no documents, only this problem.
+    fn limit(mut self, message: String) -> Parsed {
+        self.problems.push(Problem::Limit { message });
+        Parsed {
+            docs: Vec::new(),
+            problems: self.problems,
+        }
+    }
+
+    /// Keeps a copy of an anchored node for aliases, unless no alias could copy it within
+    /// the limits or the copies kept so far are already too large.
+    fn keep(&mut self, anchor: usize, v: &Value, w: Weight) {
+        let kept = self.kept.plus(w);
+        let copy = if w.within(MAX_ALIAS_NODES, MAX_ALIAS_BYTES)
+            && kept.within(MAX_KEPT_NODES, MAX_KEPT_BYTES)
+        {
+            self.kept = kept;
+            Some(v.clone())
+        } else {
+            None
+        };
+        self.anchors.insert(anchor, (copy, w));
+    }
+
     /// JSON pointer of the node about to be completed in the innermost frame.
     fn pointer(&self) -> String {
         let mut p = String::new();
@@ -307,8 +455,23 @@ impl Builder {
         p
     }
 
+    /// The length of [`Builder::pointer`], in constant time but for the key's length.
+    fn child_path_len(&self) -> usize {
+        let (Some(frame), Some(open)) = (self.frames.last(), self.open.last()) else {
+            return 0;
+        };
+        let segment = match frame {
+            Frame::Seq { items, .. } => items.len().checked_ilog10().unwrap_or(0) as usize + 1,
+            Frame::Map {
+                key: Some((k, _)), ..
+            } => k.len() + k.matches(['~', '/']).count(),
+            Frame::Map { key: None, .. } => 0,
+        };
+        open.path_len + 1 + segment
+    }
+
     /// Adds a completed node to its parent; returns it when it is a document root.
-    fn push(&mut self, v: Value, span: Span) -> Option<Value> {
+    fn push(&mut self, v: Value, span: Span, w: Weight) -> Option<Value> {
         let Some(top) = self.frames.last() else {
             if self.with_spans {
                 self.spans.insert(String::new(), (None, span));
@@ -322,6 +485,9 @@ impl Builder {
             let comparable = !matches!(v, Value::Null | Value::Array(_) | Value::Object(_));
             let k = key_string(v);
             let dup = map.contains_key(&k);
+            if let Some(open) = self.open.last_mut() {
+                open.weight.bytes += k.len();
+            }
             if let Some(Frame::Map { key, skip, .. }) = self.frames.last_mut() {
                 *key = Some((k, span));
                 *skip = dup;
@@ -336,6 +502,11 @@ impl Builder {
             }
             return None;
         }
+        self.path_bytes += self.child_path_len();
+        if let Some(open) = self.open.last_mut() {
+            open.weight = open.weight.plus(w);
+        }
+        let top = self.frames.last()?;
         if self.with_spans {
             let skipping = matches!(top, Frame::Map { skip: true, .. });
             if !skipping
@@ -367,14 +538,6 @@ impl Builder {
             None => {}
         }
         None
-    }
-}
-
-fn count_nodes(v: &Value) -> usize {
-    match v {
-        Value::Array(a) => 1 + a.iter().map(count_nodes).sum::<usize>(),
-        Value::Object(m) => 1 + m.values().map(count_nodes).sum::<usize>(),
-        _ => 1,
     }
 }
 
@@ -523,6 +686,19 @@ mod tests {
         assert_eq!(at("/spec/finding/id"), (3, 9));
         assert_eq!(at("/spec/list"), (4, 9));
         assert_eq!(at("/spec/list/1/b"), (4, 17));
+    }
+
+    #[test]
+    fn look_ahead_is_bounded_but_text_may_end_at_the_bound() {
+        let scalar = "x".repeat(MAX_LOOKAHEAD);
+        let p = parse(&scalar, false);
+        assert!(p.problems.is_empty(), "{:?}", p.problems);
+        assert_eq!(p.docs[0].value, json!(scalar));
+        let flow = format!("[{}]", "1,".repeat(MAX_LOOKAHEAD / 2));
+        assert!(matches!(
+            parse(&flow, false).problems[..],
+            [Problem::Limit { .. }]
+        ));
     }
 
     #[test]

@@ -1,17 +1,93 @@
 //! The default, human format: miette snippets with labels and a fix hint, then a summary.
 
+use std::collections::HashMap;
 use std::fmt;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    SourceCode, SourceSpan, SpanContents,
+};
 
 use super::Report;
 use crate::diagnostic::Severity;
-use crate::locate::Located;
+use crate::locate::{Located, Place};
+
+/// The most a snippet may show around one label: a hostile file's megabyte-long line is not
+/// printed once per diagnostic.
+const MAX_SNIPPET_BYTES: usize = 16 * 1024;
+
+/// A file's text prepared once for all its diagnostics: cleaned, with its line starts, so
+/// that a snippet costs its own lines and not the whole file.
+struct Source {
+    text: String,
+    lines: Vec<usize>,
+}
+
+impl Source {
+    fn new(text: &str) -> Source {
+        let text = clean_source(text);
+        let lines = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Source { text, lines }
+    }
+
+    /// The byte range of the lines holding `span`, with `before` and `after` lines around it,
+    /// and the index of its first line; `None` when that is too much to show.
+    fn window(&self, span: &SourceSpan, before: usize, after: usize) -> Option<(usize, usize)> {
+        let line_of = |offset: usize| self.lines.partition_point(|&s| s <= offset) - 1;
+        let first = line_of(span.offset()).saturating_sub(before);
+        let last = line_of(span.offset() + span.len().saturating_sub(1)) + after;
+        let start = self.lines[first];
+        let end = self.lines.get(last + 1).copied().unwrap_or(self.text.len());
+        (end.saturating_sub(start) <= MAX_SNIPPET_BYTES).then_some((first, start))
+    }
+
+    fn fits(&self, p: &Place) -> bool {
+        self.window(&(p.start, p.len).into(), 1, 1).is_some()
+    }
+}
+
+/// One diagnostic's view of a file, which miette reads spans through.
+struct Snippet<'a> {
+    name: String,
+    source: &'a Source,
+}
+
+impl SourceCode for Snippet<'_> {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let (first, start) = self
+            .source
+            .window(span, before, after)
+            .ok_or(MietteError::OutOfBounds)?;
+        let text = self
+            .source
+            .text
+            .get(start..)
+            .ok_or(MietteError::OutOfBounds)?;
+        let local = SourceSpan::new((span.offset() - start).into(), span.len());
+        let c = text.read_span(&local, before, after)?;
+        // Positions as miette would have computed them on the whole text.
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            c.data(),
+            SourceSpan::new((c.span().offset() + start).into(), c.span().len()),
+            c.line() + first,
+            c.column(),
+            c.line_count() + first,
+        )))
+    }
+}
 
 struct Human<'a> {
     located: &'a Located,
     message: String,
-    source: Option<NamedSource<String>>,
+    source: Option<Snippet<'a>>,
 }
 
 impl fmt::Debug for Human<'_> {
@@ -70,18 +146,39 @@ impl miette::Diagnostic for Human<'_> {
     }
 }
 
-/// Text from the checked files is untrusted: terminal control sequences never reach the
-/// terminal.
-fn clean(s: &str) -> String {
+/// Text from the checked files is untrusted: no control character (terminal escape
+/// sequences, line breaks that could forge output) and no bidirectional override reaches
+/// the terminal.
+pub fn clean(s: &str) -> String {
     s.chars()
-        .map(|c| {
-            if c.is_control() && c != '\n' && c != '\t' {
-                '\u{FFFD}'
-            } else {
-                c
-            }
-        })
+        .map(|c| if must_hide(c) { '\u{FFFD}' } else { c })
         .collect()
+}
+
+fn must_hide(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// [`clean`] for a whole file, keeping line breaks, tabs and every byte offset: a
+/// replacement has the length of what it replaces. A lone CR is a line break to YAML, and
+/// stays one here.
+fn clean_source(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\n' | '\t' => out.push(c),
+            '\r' if chars.peek() == Some(&'\n') => out.push(' '),
+            '\r' => out.push('\n'),
+            c if must_hide(c) => match c.len_utf8() {
+                1 => out.push('?'),
+                2 => out.push('\u{BF}'),
+                _ => out.push('\u{FFFD}'),
+            },
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 pub fn render(r: &Report, color: bool) -> String {
@@ -92,16 +189,39 @@ pub fn render(r: &Report, color: bool) -> String {
     };
     let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
     let mut out = String::new();
+    let mut sources: HashMap<usize, Source> = HashMap::new();
+    for l in r.diagnostics.iter().filter(|l| l.place.is_some()) {
+        let f = l.diag.file;
+        sources
+            .entry(f)
+            .or_insert_with(|| Source::new(&r.files[f].text));
+    }
     for l in r.diagnostics {
         let file = &r.files[l.diag.file];
         let mut message = clean(&l.diag.message);
-        let source = match l.place {
-            Some(_) => {
+        let source = sources.get(&l.diag.file).zip(l.place);
+        let source = match source {
+            Some((source, place))
+                if source.fits(&place) && l.related.iter().all(|(p, _)| source.fits(p)) =>
+            {
                 let name = match r.document(l) {
                     Some(n) => format!("{} (document {n})", file.rel),
                     None => file.rel.clone(),
                 };
-                Some(NamedSource::new(clean(&name), clean(&file.text)))
+                Some(Snippet {
+                    name: clean(&name),
+                    source,
+                })
+            }
+            // A line too long to show: the position alone.
+            Some((_, place)) => {
+                message = format!(
+                    "{}:{}:{}: {message}",
+                    clean(&file.rel),
+                    place.line,
+                    place.col
+                );
+                None
             }
             None => {
                 message = format!("{}: {message}", clean(&file.rel));

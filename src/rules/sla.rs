@@ -4,7 +4,7 @@
 use super::{Code, Rule};
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::Severity::Error;
-use crate::model::{Body, Doc, Kind, Model, SlaSpec, items};
+use crate::model::{Body, Doc, Kind, Model, SlaSpec, Tier, items};
 
 pub const RULES: &[Rule] = &[
     Rule {
@@ -123,15 +123,16 @@ fn escalation_order(m: &Model, out: &mut Vec<Diagnostic>) {
 
 fn shadowed_tier(m: &Model, out: &mut Vec<Diagnostic>) {
     for (doc, p) in policies(m) {
-        let tiers: Vec<_> = items(&p.tiers)
-            .map(|(i, t)| (i, t, t.match_set()))
-            .collect();
-        for (k, (i, t, set)) in tiers.iter().enumerate() {
-            let Some(set) = set else { continue };
-            let shadow = tiers[..k]
-                .iter()
-                .find(|(_, _, earlier)| earlier.is_some_and(|e| set & !e == 0));
-            if let Some((_, earlier, _)) = shadow {
+        // The first tier of each distinct match set, in order: at most a few hundred sets
+        // exist, so a policy of many tiers is not compared pairwise.
+        let mut earlier: Vec<(u64, &Tier)> = Vec::new();
+        for (i, t) in items(&p.tiers) {
+            let Some(set) = t.match_set() else { continue };
+            let shadow = earlier.iter().find(|(e, _)| set & !e == 0).map(|(_, t)| *t);
+            if !earlier.iter().any(|(e, _)| *e == set) {
+                earlier.push((set, t));
+            }
+            if let Some(earlier) = shadow {
                 let msg = format!(
                     "tier `{}` is unreachable: the earlier tier `{}` matches every finding it could match",
                     tier_name(t),
