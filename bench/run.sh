@@ -23,7 +23,7 @@ for N in "${@:-200 2000}"; do
   for n in $N; do
     DIR=$OUT/repo-$n
     [ -d "$DIR" ] || python3 "$KIT/gen.py" "$n" "$DIR" >/dev/null
-    echo "== N=$n: $(find "$DIR" -type f | wc -l) files, $(du -sh "$DIR" | cut -f1)"
+    echo "== N=$n: $(find "$DIR" -type f | wc -l) files, $(du -sh --apparent-size "$DIR" | cut -f1)"
     "$BIN" check "$DIR" --today $TODAY --format json >"$OUT/out-$n.json" \
       || { echo "bench: foureyes does not report the generated repo clean" >&2; exit 1; }
     cmds=(-n foureyes "$BIN check $DIR --today $TODAY --format json"
