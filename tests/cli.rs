@@ -5,6 +5,9 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use serde_json::Value;
 
+mod common;
+use common::copy_fixture;
+
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("fixtures")
@@ -44,22 +47,6 @@ fn check_json(args: &[&str], path: &Path) -> (i32, Vec<String>, String) {
         .unwrap_or_default();
     let stderr = String::from_utf8(out.stderr).unwrap();
     (out.status.code().unwrap(), codes, stderr)
-}
-
-/// Copies a fixture into a temp dir so a test can add a config file beside it.
-fn copy_fixture(name: &str) -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().unwrap();
-    let src = fixture(name);
-    for entry in walkdir::WalkDir::new(&src) {
-        let entry = entry.unwrap();
-        let dest = tmp.path().join(entry.path().strip_prefix(&src).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
-    tmp
 }
 
 #[test]

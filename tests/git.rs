@@ -13,7 +13,7 @@ use serde_json::Value;
 use tempfile::TempDir;
 
 mod common;
-use common::line_of;
+use common::{copy_dir, line_of};
 
 struct Repo {
     dir: TempDir,
@@ -109,19 +109,6 @@ impl Repo {
 
 fn fixtures_clean() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/clean")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else if entry.file_name() != "expected.txt" {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 /// An active, valid exception for ledger-worker (tier high), approved on 2026-11-06.

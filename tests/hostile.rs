@@ -11,6 +11,9 @@ use std::time::{Duration, Instant, SystemTime};
 use assert_cmd::Command;
 use serde_json::Value;
 
+mod common;
+use common::copy_fixture;
+
 /// Each run must finish within this, in a debug build on a shared machine.
 const WALL: Duration = Duration::from_secs(5);
 /// A run still going after this is killed (a hang fails the test instead of blocking it).
@@ -22,22 +25,6 @@ fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("fixtures")
         .join(name)
-}
-
-/// A copy of a fixture repository in a temporary directory.
-fn copy_fixture(name: &str) -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().unwrap();
-    let src = fixture(name);
-    for entry in walkdir::WalkDir::new(&src) {
-        let entry = entry.unwrap();
-        let dest = tmp.path().join(entry.path().strip_prefix(&src).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else if entry.file_name() != "expected.txt" {
-            std::fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
-    tmp
 }
 
 fn write(root: &Path, rel: &str, bytes: impl AsRef<[u8]>) {

@@ -28,7 +28,7 @@ pub fn foureyes() -> Command {
     cmd
 }
 
-/// Copies a folder tree.
+/// Copies a folder tree, leaving out fixtures' `expected.txt`.
 pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
@@ -36,7 +36,7 @@ pub fn copy_dir(from: &Path, to: &Path) {
         let target = to.join(entry.file_name());
         if entry.file_type().unwrap().is_dir() {
             copy_dir(&entry.path(), &target);
-        } else {
+        } else if entry.file_name() != "expected.txt" {
             std::fs::copy(entry.path(), &target).unwrap();
         }
     }
@@ -85,4 +85,11 @@ pub fn all_repos() -> Vec<PathBuf> {
     }
     dirs.sort();
     dirs
+}
+
+/// A copy of `fixtures/NAME` in a temporary directory, for tests that change it.
+pub fn copy_fixture(name: &str) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&manifest_dir().join("fixtures").join(name), tmp.path());
+    tmp
 }
