@@ -1,6 +1,6 @@
 //! The pipeline: discover → parse → schema → model → rules. Produces symbolic diagnostics.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -35,7 +35,7 @@ pub struct Outcome {
     pub exceptions: Vec<ExceptionInfo>,
 }
 
-/// What a report needs to list an Exception document beside its diagnostics: the model
+/// What a report needs to list an expiring Exception beside its E002 diagnostic: the model
 /// that knows its risk owner does not outlive the check.
 pub struct ExceptionInfo {
     pub file: usize,
@@ -315,8 +315,16 @@ pub fn finish(
     let paths = files.iter().map(|f| f.rel.as_str()).collect();
     let model = Model::build(&docs, today, paths, codeowners);
     diagnostics.extend(rules::run(&model));
+    config.apply(&mut diagnostics);
+    // Only the exceptions E002 reports as expiring are listed (in the step summary).
+    let expiring: HashSet<(usize, usize)> = diagnostics
+        .iter()
+        .filter(|d| d.code == Code::E002)
+        .filter_map(|d| Some((d.file, d.doc()?)))
+        .collect();
     let exceptions = model
         .exceptions()
+        .filter(|(doc, _)| expiring.contains(&(doc.file, doc.index)))
         .map(|(doc, e)| ExceptionInfo {
             file: doc.file,
             doc: doc.index,
@@ -326,8 +334,6 @@ pub fn finish(
             risk_owner: model.risk_owner(e.service.get()).map(String::from),
         })
         .collect();
-    drop(model);
-    config.apply(&mut diagnostics);
     cap_per_file(&mut diagnostics, config);
     Outcome {
         files,
