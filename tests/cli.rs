@@ -243,6 +243,20 @@ fn explain_rules_and_schema() {
         schema["$id"],
         "https://foureyes.dev/schemas/v1/exception.schema.json"
     );
+    let out = foureyes().arg("schema").output().unwrap();
+    let all: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let kinds: Vec<_> = all.as_object().unwrap().keys().cloned().collect();
+    assert_eq!(
+        kinds,
+        [
+            "Exception",
+            "OwnershipMap",
+            "People",
+            "Remediation",
+            "SlaPolicy",
+            "Team"
+        ]
+    );
     assert_eq!(
         foureyes()
             .args(["schema", "Widget"])
@@ -251,5 +265,30 @@ fn explain_rules_and_schema() {
             .status
             .code(),
         Some(2)
+    );
+}
+
+/// Colour only on a terminal, and never with NO_COLOR: run under `script`, which gives the
+/// binary a pseudo-terminal.
+#[test]
+fn colour_on_a_terminal_unless_no_color() {
+    let bin = env!("CARGO_BIN_EXE_foureyes");
+    let repo = fixture("rules/A001");
+    let cmd = format!("{bin} check {} --today 2026-11-15", repo.display());
+    let run = |no_color: bool| {
+        let mut c = std::process::Command::new("script");
+        c.args(["-qec", &cmd, "/dev/null"]).env_remove("NO_COLOR");
+        if no_color {
+            c.env("NO_COLOR", "1");
+        }
+        let out = c.output().expect("script(1) from util-linux");
+        assert_eq!(out.status.code(), Some(1));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert!(run(false).contains("\u{1b}["), "no colour on a terminal");
+    let plain = run(true);
+    assert!(
+        plain.contains("self-approval") && !plain.contains('\u{1b}'),
+        "{plain}"
     );
 }
