@@ -562,12 +562,6 @@ pub struct Team<'a> {
     pub functions: HashSet<Function>,
 }
 
-pub struct ServiceRef<'a> {
-    pub doc: usize,
-    pub index: usize,
-    pub service: &'a Service,
-}
-
 /// The indexes built once over all documents (in sorted order, so "first" wins).
 pub struct Model<'a> {
     pub docs: &'a [Doc],
@@ -576,7 +570,7 @@ pub struct Model<'a> {
     emails: HashMap<String, PersonId>,
     handles: HashMap<String, PersonId>,
     pub teams: HashMap<&'a str, Team<'a>>,
-    pub services: HashMap<&'a str, ServiceRef<'a>>,
+    pub services: HashMap<&'a str, &'a Service>,
     /// The governing SlaPolicy (the first one) and its document.
     pub policy: Option<(usize, &'a SlaSpec)>,
     /// (service, finding id) pairs covered by an active, unexpired exception.
@@ -644,13 +638,9 @@ impl<'a> Model<'a> {
                     }
                 }
                 Body::OwnershipMap(o) => {
-                    for (i, s) in items(&o.services) {
+                    for (_, s) in items(&o.services) {
                         if let Some(id) = s.id.get() {
-                            m.services.entry(id.as_str()).or_insert(ServiceRef {
-                                doc: d,
-                                index: i,
-                                service: s,
-                            });
+                            m.services.entry(id.as_str()).or_insert(s);
                         }
                     }
                 }
@@ -741,7 +731,7 @@ impl<'a> Model<'a> {
         let key = finding.get()?.key()?;
         let crit = service
             .and_then(|s| self.services.get(s.as_str()))
-            .and_then(|s| s.service.criticality.get().copied());
+            .and_then(|s| s.criticality.get().copied());
         self.governing.get(key_index(&key, crit)).copied().flatten()
     }
 
@@ -768,7 +758,7 @@ impl<'a> Model<'a> {
     /// The team id a record's service names as its risk owner (resolved or not).
     pub fn risk_owner(&self, service: Option<&String>) -> Option<&'a str> {
         let s = self.services.get(service?.as_str())?;
-        s.service.owners.get()?.risk.get().map(String::as_str)
+        s.owners.get()?.risk.get().map(String::as_str)
     }
 
     /// Every record, Exceptions then Remediations.
@@ -785,7 +775,7 @@ impl<'a> Model<'a> {
     /// The team owning `function` for a record's service, if both resolve.
     pub fn owner_team(&self, service: Option<&String>, function: Function) -> Option<&Team<'a>> {
         let s = self.services.get(service?.as_str())?;
-        let team = s.service.owners.get()?.of(function)?;
+        let team = s.owners.get()?.of(function)?;
         self.teams.get(team.as_str())
     }
 }

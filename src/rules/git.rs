@@ -6,7 +6,7 @@ use super::{Code, Rule};
 use crate::codeowners::is_scm;
 use crate::diagnostic::Severity::{Error, Warning};
 use crate::diagnostic::{Diagnostic, Loc};
-use crate::model::{Body, Model, TeamSpec};
+use crate::model::{Body, Function, Model, TeamSpec};
 
 pub const RULES: &[Rule] = &[
     Rule {
@@ -66,12 +66,9 @@ fn codeowners_gap(m: &Model, out: &mut Vec<Diagnostic>) {
         let Some(service) = e.service.get() else {
             continue;
         };
-        let risk = m
-            .services
-            .get(service.as_str())
-            .and_then(|s| s.service.owners.get())
-            .and_then(|o| o.risk.get());
-        let Some((team_id, team)) = risk.and_then(|t| Some((t, m.teams.get(t.as_str())?))) else {
+        let team_id = m.risk_owner(Some(service));
+        let team = m.owner_team(Some(service), Function::Risk);
+        let (Some(team_id), Some(team)) = (team_id, team) else {
             continue; // R003 / R001
         };
         let (Some(scm), Some(rel)) = (scm(team.spec), m.paths.get(doc.file)) else {
