@@ -84,10 +84,12 @@ pub fn discover(root: &Path, config: &Config) -> Result<Vec<(String, PathBuf)>, 
     Ok(files)
 }
 
-/// Where a file's bytes come from: the working tree, or memory (a git tree, a test).
+/// Where a file's bytes come from: the working tree, or memory (a git tree, a test); or a
+/// git blob over the size limit, which is never loaded.
 pub enum Input {
     Disk(PathBuf),
     Memory(Vec<u8>),
+    TooLarge,
 }
 
 impl Input {
@@ -138,6 +140,7 @@ pub fn check_file(index: usize, rel: String, input: Input) -> FileResult {
         Input::Disk(path) => read_limited(&path),
         Input::Memory(b) if b.len() as u64 > parse::MAX_FILE_BYTES => Err(too_big()),
         Input::Memory(b) => Ok(b),
+        Input::TooLarge => Err(too_big()),
     };
     let bytes = match bytes {
         Ok(b) => b,
@@ -269,16 +272,26 @@ fn too_big() -> (Code, String) {
 /// Runs the whole check over `root`.
 pub fn run(root: &Path, config: &Config, today: Date) -> Result<Outcome, String> {
     let found = discover(root, config)?;
-    let inputs = found
-        .into_iter()
-        .map(|(rel, path)| (rel, Input::Disk(path)));
+    let results = found
+        .into_par_iter()
+        .enumerate()
+        .map(|(i, (rel, path))| check_file(i, rel, Input::Disk(path)))
+        .collect();
     let codeowners = codeowners::on_disk(root);
-    Ok(run_inputs(
-        inputs.collect(),
-        config,
-        today,
-        codeowners.as_ref(),
-    ))
+    let mut side = Side::new(results);
+    if has_config(root) {
+        side.add_config();
+    }
+    let model = side.model(today, codeowners.as_ref());
+    let found = judge(&model, config);
+    drop(model);
+    Ok(side.outcome(found, config))
+}
+
+/// Whether the checked directory holds a config file (of any type: G003 asks who owns it).
+pub fn has_config(root: &Path) -> bool {
+    root.is_dir()
+        && std::fs::symlink_metadata(root.join(config::FILE_NAME)).is_ok_and(|m| !m.is_dir())
 }
 
 /// Runs the whole check over files given by relative path (sorted by the caller), with the
@@ -304,17 +317,96 @@ pub fn finish(
     today: Date,
     codeowners: Option<&Codeowners>,
 ) -> Outcome {
-    let mut files = Vec::with_capacity(results.len());
-    let mut diagnostics = Vec::new();
-    let mut docs = Vec::new();
-    for r in results {
-        files.push(r.source);
-        diagnostics.extend(r.diagnostics);
-        docs.extend(r.docs);
+    let side = Side::new(results);
+    let model = side.model(today, codeowners);
+    let found = judge(&model, config);
+    drop(model);
+    side.outcome(found, config)
+}
+
+/// One side of a check (the working tree, or a base commit) after the per-file stage.
+pub struct Side {
+    pub files: Vec<SourceFile>,
+    pub docs: Vec<Doc>,
+    /// The per-file diagnostics (parse, schema).
+    pub diagnostics: Vec<Diagnostic>,
+    /// The index of the config file in `files`, when [`Side::add_config`] found one.
+    config_file: Option<usize>,
+}
+
+/// What the cross-document stage found on one side: the rules' diagnostics, with the
+/// config applied, and the expiring exceptions the step summary lists.
+pub struct Judged {
+    diagnostics: Vec<Diagnostic>,
+    exceptions: Vec<ExceptionInfo>,
+}
+
+impl Side {
+    pub fn new(results: Vec<FileResult>) -> Side {
+        let mut side = Side {
+            files: Vec::with_capacity(results.len()),
+            docs: Vec::new(),
+            diagnostics: Vec::new(),
+            config_file: None,
+        };
+        for r in results {
+            side.files.push(r.source);
+            side.diagnostics.extend(r.diagnostics);
+            side.docs.extend(r.docs);
+        }
+        side
     }
-    let paths = files.iter().map(|f| f.rel.as_str()).collect();
-    let model = Model::build(&docs, today, paths, codeowners);
-    diagnostics.extend(rules::run(&model));
+
+    /// Names a file this side does not check (a file only the base commit has), after the
+    /// checked ones; returns its index.
+    pub fn add_unchecked(&mut self, rel: &str) -> usize {
+        self.files.push(SourceFile {
+            rel: rel.to_string(),
+            text: String::new(),
+            yaml_docs: 0,
+            checked: false,
+        });
+        self.files.len() - 1
+    }
+
+    /// Names the config file at the checked root, which G003 judges (it is never parsed as
+    /// governance YAML).
+    pub fn add_config(&mut self) {
+        self.config_file = Some(self.add_unchecked(config::FILE_NAME));
+    }
+
+    /// The model over this side's documents.
+    pub fn model<'a>(&'a self, today: Date, codeowners: Option<&'a Codeowners>) -> Model<'a> {
+        let paths = self.files.iter().map(|f| f.rel.as_str()).collect();
+        let mut model = Model::build(&self.docs, today, paths, codeowners);
+        model.incomplete = self
+            .diagnostics
+            .iter()
+            .filter(|d| matches!(d.code, Code::P001 | Code::P003 | Code::P004))
+            .map(|d| d.file)
+            .collect();
+        model.config_file = self.config_file;
+        model
+    }
+
+    /// This side's outcome: its per-file diagnostics and what the rules found, capped.
+    pub fn outcome(self, found: Judged, config: &Config) -> Outcome {
+        let mut diagnostics = self.diagnostics;
+        config.apply(&mut diagnostics);
+        diagnostics.extend(found.diagnostics);
+        cap_per_file(&mut diagnostics, config);
+        Outcome {
+            files: self.files,
+            docs: self.docs,
+            diagnostics,
+            exceptions: found.exceptions,
+        }
+    }
+}
+
+/// Runs the rules over a model and applies the config.
+pub fn judge(model: &Model, config: &Config) -> Judged {
+    let mut diagnostics = rules::run(model);
     config.apply(&mut diagnostics);
     // Only the exceptions E002 reports as expiring are listed (in the step summary).
     let expiring: HashSet<(usize, usize)> = diagnostics
@@ -334,10 +426,7 @@ pub fn finish(
             risk_owner: model.risk_owner(e.service.get()).map(String::from),
         })
         .collect();
-    cap_per_file(&mut diagnostics, config);
-    Outcome {
-        files,
-        docs,
+    Judged {
         diagnostics,
         exceptions,
     }

@@ -584,6 +584,15 @@ pub struct Model<'a> {
     /// The governing tier of each finding key ([`key_index`]): records look it up instead
     /// of scanning the tiers, which a hostile policy holds by the ten thousand.
     governing: Vec<Option<&'a Tier>>,
+    /// Pull-request mode: the model of the base commit, which the history rules compare
+    /// with this one.
+    pub base: Option<&'a Model<'a>>,
+    /// Files whose documents could not all be read (P001, P003, P004, P005): a record
+    /// missing from one is unknown, not gone.
+    pub incomplete: HashSet<usize>,
+    /// The index in [`Model::paths`] of the config file `foureyes.yaml` at the checked root,
+    /// when there is one.
+    pub config_file: Option<usize>,
 }
 
 /// Index of (kev, severity, service criticality or none) in [`Model::governing`].
@@ -613,6 +622,9 @@ impl<'a> Model<'a> {
             codeowners,
             tier_ids: HashMap::new(),
             governing: Vec::new(),
+            base: None,
+            incomplete: HashSet::new(),
+            config_file: None,
         };
         let mut next_person = 0;
         for (d, doc) in docs.iter().enumerate() {
@@ -770,6 +782,17 @@ impl<'a> Model<'a> {
             .remediations()
             .map(|(d, r)| (d, &r.service, &r.finding, &r.tier));
         exceptions.chain(remediations)
+    }
+
+    /// The team whose members may not approve an Exception (A002, G001): the team that
+    /// carries out the remediation. Every rule asks here, so routing changes one place.
+    pub fn executing_team(&self, e: &ExceptionSpec) -> Option<&Team<'a>> {
+        self.owner_team(e.service.get(), Function::Execution)
+    }
+
+    /// The team an Exception's approvers must belong to (A003, G001): its risk owner.
+    pub fn risk_team(&self, e: &ExceptionSpec) -> Option<&Team<'a>> {
+        self.owner_team(e.service.get(), Function::Risk)
     }
 
     /// The team owning `function` for a record's service, if both resolve.

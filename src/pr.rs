@@ -1,21 +1,19 @@
 //! Pull-request mode (`--base REF`): the working tree is checked against the merge-base of REF
 //! and HEAD, read straight from the object database. Only diagnostics the base did not have
-//! are reported, plus what the history itself shows: extensions without re-approval (G001)
-//! and deleted records (G002).
+//! are reported, plus what the history itself shows (the G rules over both models).
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use git2::{Commit, ErrorCode, ObjectType, Oid, Repository, Tree};
+use git2::{Commit, ErrorCode, ObjectType, Odb, Oid, Repository, Tree};
 use rayon::prelude::*;
 
-use crate::check::{self, FileResult, Input, Outcome, SourceFile};
+use crate::check::{self, FileResult, Input, Outcome, Side, SourceFile};
 use crate::codeowners;
 use crate::config::{self, Config};
 use crate::date::Date;
-use crate::diagnostic::Severity::Warning;
-use crate::diagnostic::{Diagnostic, Loc};
-use crate::model::{Body, Doc, ExceptionSpec, Kind, items};
+use crate::diagnostic::Diagnostic;
+use crate::parse;
 use crate::repo;
 use crate::rules::Code;
 
@@ -25,14 +23,15 @@ pub fn run(path: &Path, base: &str, config: &Config, today: Date) -> Result<Outc
     let repo = &place.repo;
     let unreadable = |e: git2::Error| format!("cannot read the base tree: {}", e.message());
     let tree = merge_base(repo, base)?.tree().map_err(unreadable)?;
-    let base_list = base_files(repo, &tree, &place, config).map_err(unreadable)?;
+    let odb = repo.odb().map_err(unreadable)?;
+    let blob = |oid, limit| read_blob(repo, &odb, oid, limit);
+    // The base is selected with its own include/exclude: a pull request that excludes a
+    // record has removed it. A base config that cannot be read selects as the working one.
+    let (config_rel, base_config) = base_config(&place, &tree, config, &blob);
+    let selection = base_config.as_ref().unwrap_or(config);
+    let base_list = base_files(repo, &tree, &place, selection).map_err(unreadable)?;
     let base_codeowners = codeowners::find(&place.dir, |p| {
-        let entry = tree.get_path(Path::new(p)).ok()?;
-        if entry.filemode() == LINK {
-            return None;
-        }
-        let blob = repo.find_blob(entry.id()).ok()?;
-        (blob.size() as u64 <= codeowners::MAX_BYTES).then(|| blob.content().to_vec())
+        blob(blob_at(&tree, p)?, codeowners::MAX_BYTES)
     });
 
     // The working tree is read and hashed up front: a base file with the same bytes has the
@@ -44,7 +43,7 @@ pub fn run(path: &Path, base: &str, config: &Config, today: Date) -> Result<Outc
             let input = Input::load(p);
             let oid = match &input {
                 Input::Memory(b) => Oid::hash_object(ObjectType::Blob, b).ok(),
-                Input::Disk(_) => None,
+                _ => None,
             };
             (rel, input, oid)
         })
@@ -64,7 +63,11 @@ pub fn run(path: &Path, base: &str, config: &Config, today: Date) -> Result<Outc
         .into_iter()
         .map(|(rel, oid)| match by_oid.get(&oid) {
             Some(&i) => Ok((rel, Shared::Same(i))),
-            None => Ok((rel, Shared::Own(repo.find_blob(oid)?.content().to_vec()))),
+            // The size comes from the object header: a huge blob is never loaded.
+            None => match odb.read_header(oid)? {
+                (size, _) if size as u64 > parse::MAX_FILE_BYTES => Ok((rel, Shared::TooLarge)),
+                _ => Ok((rel, Shared::Own(repo.find_blob(oid)?.content().to_vec()))),
+            },
         })
         .collect::<Result<Vec<_>, git2::Error>>()
         .map_err(unreadable)?;
@@ -74,19 +77,101 @@ pub fn run(path: &Path, base: &str, config: &Config, today: Date) -> Result<Outc
         .map(|(i, (rel, file))| match file {
             Shared::Same(h) => head_results[h].renumbered(i, rel),
             Shared::Own(bytes) => check::check_file(i, rel, Input::Memory(bytes)),
+            Shared::TooLarge => check::check_file(i, rel, Input::TooLarge),
         })
         .collect();
 
+    let mut head = Side::new(head_results);
+    let mut base = Side::new(base_results);
+    // G002 names a deleted record's file as it was at base.
+    let here: HashSet<&str> = head.files.iter().map(|f| f.rel.as_str()).collect();
+    let gone: Vec<String> = base
+        .files
+        .iter()
+        .filter(|f| !here.contains(f.rel.as_str()))
+        .map(|f| f.rel.clone())
+        .collect();
+    for rel in &gone {
+        head.add_unchecked(rel);
+    }
+    if check::has_config(path) {
+        head.add_config();
+    }
+    if config_rel.is_some_and(|rel| blob_at(&tree, &rel).is_some()) {
+        base.add_config();
+    }
     let head_codeowners = codeowners::on_disk(path);
-    let head = check::finish(head_results, config, today, head_codeowners.as_ref());
-    let base = check::finish(base_results, config, today, base_codeowners.as_ref());
-    Ok(compare(head, base, config, today))
+    let base_model = base.model(today, base_codeowners.as_ref());
+    let base_found = check::judge(&base_model, config);
+    let mut head_model = head.model(today, head_codeowners.as_ref());
+    head_model.base = Some(&base_model);
+    let head_found = check::judge(&head_model, config);
+    drop(head_model);
+    drop(base_model);
+    let head = head.outcome(head_found, config);
+    let base = base.outcome(base_found, config);
+    Ok(compare(head, base))
 }
 
-/// A base file: the same bytes as a working-tree file (by index), or bytes of its own.
+/// A blob's bytes, unless it is larger than `limit`: the size comes from the object header,
+/// so a huge blob is never loaded.
+fn read_blob(repo: &Repository, odb: &Odb, oid: Oid, limit: u64) -> Option<Vec<u8>> {
+    match odb.read_header(oid).ok()? {
+        (size, ObjectType::Blob) if size as u64 <= limit => {
+            Some(repo.find_blob(oid).ok()?.content().to_vec())
+        }
+        _ => None,
+    }
+}
+
+/// The blob at `rel` (relative to the repository root) in `tree`; never a symlink.
+fn blob_at(tree: &Tree, rel: &str) -> Option<Oid> {
+    let entry = tree.get_path(Path::new(rel)).ok()?;
+    (entry.kind() == Some(ObjectType::Blob) && entry.filemode() != LINK).then(|| entry.id())
+}
+
+/// Where the config in use lives in the repository (relative to its root) and its version
+/// at base: `--config FILE` inside the work tree, else `foureyes.yaml` of the checked
+/// directory. None for the version when the base has no such file (the defaults apply) or
+/// cannot be read; no path at all when the config file is outside the work tree.
+fn base_config(
+    place: &repo::Place,
+    tree: &Tree,
+    config: &Config,
+    blob: &dyn Fn(Oid, u64) -> Option<Vec<u8>>,
+) -> (Option<String>, Option<Config>) {
+    let rel = match &config.path {
+        Some(file) => {
+            let inside = file
+                .canonicalize()
+                .ok()
+                .and_then(|f| Some(f.strip_prefix(&place.workdir).ok()?.to_path_buf()));
+            match inside {
+                Some(rel) => rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/"),
+                None => return (None, None),
+            }
+        }
+        None => format!("{}{}", place.dir, config::FILE_NAME),
+    };
+    let base = match blob_at(tree, &rel) {
+        None => Some(Config::default()),
+        Some(oid) => {
+            blob(oid, parse::MAX_FILE_BYTES).and_then(|bytes| Config::parse(bytes, &rel).ok())
+        }
+    };
+    (Some(rel), base)
+}
+
+/// A base file: the same bytes as a working-tree file (by index), bytes of its own, or a
+/// blob over the size limit.
 enum Shared {
     Same(usize),
     Own(Vec<u8>),
+    TooLarge,
 }
 
 /// Git's file mode for a symbolic link: never followed, as in the working tree.
@@ -191,20 +276,14 @@ fn key<'a>(files: &'a [SourceFile], d: &'a Diagnostic) -> Key<'a> {
     (d.code, &files[d.file].rel, d.pointer(), &d.message)
 }
 
-fn compare(head: Outcome, base: Outcome, config: &Config, today: Date) -> Outcome {
+/// The working tree's outcome, keeping only the diagnostics the base did not have.
+fn compare(head: Outcome, base: Outcome) -> Outcome {
     let Outcome {
-        mut files,
+        files,
         docs,
         diagnostics,
         exceptions,
     } = head;
-    // Files whose documents could not all be read: a record missing there is unknown, not
-    // deleted (P001, P003 or P004 already says why).
-    let unreadable: HashSet<String> = diagnostics
-        .iter()
-        .filter(|d| matches!(d.code, Code::P001 | Code::P003 | Code::P004))
-        .map(|d| files[d.file].rel.clone())
-        .collect();
     let mut seen: HashMap<Key, usize> = HashMap::new();
     for d in &base.diagnostics {
         *seen.entry(key(&base.files, d)).or_default() += 1;
@@ -219,143 +298,15 @@ fn compare(head: Outcome, base: Outcome, config: &Config, today: Date) -> Outcom
             _ => true,
         })
         .collect();
-    let mut new: Vec<Diagnostic> = diagnostics
+    let diagnostics = diagnostics
         .into_iter()
         .zip(is_new)
         .filter_map(|(d, keep)| keep.then_some(d))
         .collect();
-    let mut history = Vec::new();
-    let base_records = records(&base.docs);
-    let head_records = records(&docs);
-    for (&(kind, id), &h) in &head_records {
-        if let (Kind::Exception, Some(&b)) = (kind, base_records.get(&(kind, id))) {
-            history.extend(extension(b, h, id));
-        }
-    }
-    let mut deleted: Vec<_> = base_records
-        .iter()
-        .filter(|(k, _)| !head_records.contains_key(*k))
-        .collect();
-    deleted.sort_by_key(|(_, d)| (d.file, d.index));
-    for (&(_, id), b) in deleted {
-        let rel = &base.files[b.file].rel;
-        if unreadable.contains(rel) {
-            continue;
-        }
-        let d = match &b.body {
-            Body::Remediation(_) => {
-                let msg = format!(
-                    "Remediation `{id}` was deleted: it is audit evidence of who fixed the finding and who verified it; keep the record"
-                );
-                Diagnostic::new(Code::G002, file_index(&mut files, rel), Loc::File, msg)
-            }
-            Body::Exception(e) if e.covers(today) => {
-                let expires = e.expires.get().map(ToString::to_string).unwrap_or_default();
-                let msg = format!(
-                    "Exception `{id}` was deleted while active (it expires {expires}): revoke it first (`status: revoked`), then delete it in a later change"
-                );
-                Diagnostic::new(Code::G002, file_index(&mut files, rel), Loc::File, msg)
-                    .with_severity(Warning)
-            }
-            _ => continue,
-        };
-        history.push(d);
-    }
-    config.apply(&mut history);
-    new.extend(history);
     Outcome {
         files,
         docs,
-        diagnostics: new,
+        diagnostics,
         exceptions,
     }
-}
-
-/// Exceptions and Remediations by kind and id; the first of each in file order (R005 reports
-/// the others). A record that moved to another file keeps its key, so a rename is no deletion.
-fn records(docs: &[Doc]) -> HashMap<(Kind, &str), &Doc> {
-    let mut out = HashMap::new();
-    for d in docs {
-        if let (Kind::Exception | Kind::Remediation, Some(id)) = (d.kind(), &d.id) {
-            out.entry((d.kind(), id.as_str())).or_insert(d);
-        }
-    }
-    out
-}
-
-/// The index of the file named `rel`: a working-tree file, or a file only the base has, added
-/// once (unchecked) so that G002 can name it.
-fn file_index(files: &mut Vec<SourceFile>, rel: &str) -> usize {
-    let checked = files.partition_point(|f| f.checked);
-    if let Ok(i) = files[..checked].binary_search_by(|f| f.rel.as_str().cmp(rel)) {
-        return i;
-    }
-    if let Some(i) = files[checked..].iter().position(|f| f.rel == rel) {
-        return checked + i;
-    }
-    files.push(SourceFile {
-        rel: rel.to_string(),
-        text: String::new(),
-        yaml_docs: 0,
-        checked: false,
-    });
-    files.len() - 1
-}
-
-/// G001: an exception that now accepts more (a later `expires`) or another risk (another
-/// `service` or finding) needs an approval dated after every approval it had at base.
-fn extension(base: &Doc, head: &Doc, id: &str) -> Option<Diagnostic> {
-    let (Body::Exception(b), Body::Exception(h)) = (&base.body, &head.body) else {
-        return None;
-    };
-    if !h.active() {
-        return None; // a revoked exception accepts nothing, however long
-    }
-    let mut changes: Vec<(&str, String)> = Vec::new();
-    if let (Some(was), Some(now)) = (b.expires.get(), h.expires.get())
-        && now > was
-    {
-        changes.push((
-            "/spec/expires",
-            format!("`expires` moved from {was} to {now}"),
-        ));
-    }
-    if let (Some(was), Some(now)) = (b.service.get(), h.service.get())
-        && was != now
-    {
-        changes.push((
-            "/spec/service",
-            format!("`service` changed from `{was}` to `{now}`"),
-        ));
-    }
-    if let (Some(was), Some(now)) = (finding_id(b), finding_id(h))
-        && was != now
-    {
-        changes.push((
-            "/spec/finding/id",
-            format!("`finding.id` changed from `{was}` to `{now}`"),
-        ));
-    }
-    let (pointer, _) = changes.first()?;
-    let latest = b.granted_on();
-    let reapproved = items(&h.approvals)
-        .filter_map(|(_, a)| a.on.get())
-        .any(|on| latest.is_none_or(|l| *on > l));
-    if reapproved {
-        return None;
-    }
-    let since = match latest {
-        Some(l) => format!("no approval is dated after {l}, the latest at base"),
-        None => "no approval is dated".into(),
-    };
-    let what: Vec<&str> = changes.iter().map(|(_, c)| c.as_str()).collect();
-    let msg = format!(
-        "Exception `{id}`: {}, but {since}: the risk owners must approve the change",
-        what.join(" and ")
-    );
-    Some(Diagnostic::at(Code::G001, head, *pointer, msg))
-}
-
-fn finding_id(e: &ExceptionSpec) -> Option<&String> {
-    e.finding.get()?.id.get()
 }

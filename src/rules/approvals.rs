@@ -84,7 +84,11 @@ fn owner_membership_rule(
     message: impl Fn(&str, &str) -> String,
 ) {
     for (doc, e) in m.exceptions() {
-        let Some(team) = m.owner_team(e.service.get(), function) else {
+        let team = match function {
+            Function::Execution => m.executing_team(e),
+            _ => m.risk_team(e),
+        };
+        let Some(team) = team else {
             continue;
         };
         let team_id = team_id(m, team.doc);
