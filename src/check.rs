@@ -61,20 +61,23 @@ pub fn discover(root: &Path, config: &Config) -> Result<Vec<(String, PathBuf)>, 
         return Ok(vec![(name, root.to_path_buf())]);
     }
     let mut files = Vec::new();
+    let (prefix, gitlinks) = gitlinks(root);
+    // Submodules and nested repositories are other repositories: their folders are not read.
+    let other_repository = |e: &walkdir::DirEntry| {
+        e.file_type().is_dir()
+            && (std::fs::symlink_metadata(e.path().join(".git")).is_ok()
+                || !gitlinks.is_empty()
+                    && gitlinks.contains(&format!("{prefix}{}", rel_of(root, e.path()))))
+    };
     let walk = walkdir::WalkDir::new(root)
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || e.file_name() != ".git");
+        .filter_entry(|e| e.depth() == 0 || (e.file_name() != ".git" && !other_repository(e)));
     for entry in walk {
         let entry = entry.map_err(|e| format!("cannot read {}: {e}", root.display()))?;
         if !entry.file_type().is_file() {
             continue;
         }
-        let rel_path = entry.path().strip_prefix(root).unwrap_or(entry.path());
-        let rel = rel_path
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
+        let rel = rel_of(root, entry.path());
         if rel == config::FILE_NAME || !config.selects(&rel) {
             continue;
         }
@@ -82,6 +85,34 @@ pub fn discover(root: &Path, config: &Config) -> Result<Vec<(String, PathBuf)>, 
     }
     files.sort();
     Ok(files)
+}
+
+/// `path` relative to `root`, with `/`.
+fn rel_of(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The submodules (gitlinks) in the index of the work tree holding `root`, by path in the
+/// repository, with `root`'s own path there (empty, or ending in `/`). A submodule that is
+/// not checked out has no `.git` inside; its folder is skipped all the same.
+fn gitlinks(root: &Path) -> (String, HashSet<String>) {
+    const GITLINK: u32 = 0o160000;
+    let Ok(place) = crate::repo::discover(root) else {
+        return (String::new(), HashSet::new());
+    };
+    let links = match place.repo.index() {
+        Ok(index) => index
+            .iter()
+            .filter(|e| e.mode == GITLINK)
+            .map(|e| String::from_utf8_lossy(&e.path).into_owned())
+            .collect(),
+        Err(_) => HashSet::new(),
+    };
+    (place.dir, links)
 }
 
 /// Where a file's bytes come from: the working tree, or memory (a git tree, a test); or a
