@@ -26,8 +26,8 @@ pub fn run(path: &Path, base: &str, config: &Config, today: Date) -> Result<Outc
     let odb = repo.odb().map_err(unreadable)?;
     let blob = |oid, limit| read_blob(repo, &odb, oid, limit);
     // The base is selected with its own include/exclude: a pull request that excludes a
-    // record has removed it. A base config that cannot be read selects as the working one.
-    let (config_rel, base_config) = base_config(&place, &tree, config, &blob);
+    // record has removed it.
+    let base_config = base_config(&place, &tree, config, &blob);
     let selection = base_config.as_ref().unwrap_or(config);
     let base_list = base_files(repo, &tree, &place, selection).map_err(unreadable)?;
     let base_codeowners = codeowners::find(&place.dir, |p| {
@@ -94,11 +94,12 @@ pub fn run(path: &Path, base: &str, config: &Config, today: Date) -> Result<Outc
     for rel in &gone {
         head.add_unchecked(rel);
     }
+    // G003 judges the config file at the checked directory, whichever config is in use.
     if check::has_config(path) {
         head.add_config();
-    }
-    if config_rel.is_some_and(|rel| blob_at(&tree, &rel).is_some()) {
-        base.add_config();
+        if blob_at(&tree, &format!("{}{}", place.dir, config::FILE_NAME)).is_some() {
+            base.add_config();
+        }
     }
     let head_codeowners = codeowners::on_disk(path);
     let base_model = base.model(today, base_codeowners.as_ref());
@@ -130,40 +131,35 @@ fn blob_at(tree: &Tree, rel: &str) -> Option<Oid> {
     (entry.kind() == Some(ObjectType::Blob) && entry.filemode() != LINK).then(|| entry.id())
 }
 
-/// Where the config in use lives in the repository (relative to its root) and its version
-/// at base: `--config FILE` inside the work tree, else `foureyes.yaml` of the checked
-/// directory. None for the version when the base has no such file (the defaults apply) or
-/// cannot be read; no path at all when the config file is outside the work tree.
+/// The base version of the config in use: `--config FILE` inside the work tree, else
+/// `foureyes.yaml` of the checked directory. The defaults when the base has no such file or
+/// it cannot be read (every record counts); None when the config file is outside the work
+/// tree (both sides are selected alike).
 fn base_config(
     place: &repo::Place,
     tree: &Tree,
     config: &Config,
     blob: &dyn Fn(Oid, u64) -> Option<Vec<u8>>,
-) -> (Option<String>, Option<Config>) {
+) -> Option<Config> {
     let rel = match &config.path {
         Some(file) => {
-            let inside = file
-                .canonicalize()
-                .ok()
-                .and_then(|f| Some(f.strip_prefix(&place.workdir).ok()?.to_path_buf()));
-            match inside {
-                Some(rel) => rel
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy())
-                    .collect::<Vec<_>>()
-                    .join("/"),
-                None => return (None, None),
-            }
+            let abs = file.canonicalize().ok()?;
+            let rel = abs.strip_prefix(&place.workdir).ok()?;
+            rel.components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/")
         }
         None => format!("{}{}", place.dir, config::FILE_NAME),
     };
-    let base = match blob_at(tree, &rel) {
+    match blob_at(tree, &rel) {
         None => Some(Config::default()),
-        Some(oid) => {
-            blob(oid, parse::MAX_FILE_BYTES).and_then(|bytes| Config::parse(bytes, &rel).ok())
-        }
-    };
-    (Some(rel), base)
+        Some(oid) => Some(
+            blob(oid, parse::MAX_FILE_BYTES)
+                .and_then(|bytes| Config::parse(bytes, &rel).ok())
+                .unwrap_or_default(),
+        ),
+    }
 }
 
 /// A base file: the same bytes as a working-tree file (by index), bytes of its own, or a

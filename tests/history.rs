@@ -461,6 +461,39 @@ fn g002_records_excluded_by_the_pull_requests_config_are_gone() {
 }
 
 #[test]
+fn g002_records_excluded_by_a_config_given_with_config() {
+    let g = Git::new();
+    g.git(&["checkout", "-q", "main"]);
+    g.write("ci/foureyes.yaml", "{}\n");
+    g.commit("a config for CI");
+    g.git(&["checkout", "-q", "-B", "feature"]);
+    let args = ["--base", "main", "--config", "ci/foureyes.yaml"];
+    let ci = |g: &Git| {
+        let mut args = args.to_vec();
+        let config = g.path().join(args[3]);
+        let config = config.to_str().unwrap();
+        args[3] = config;
+        check(g.path(), &args)
+    };
+    assert_run(&ci(&g), 0, &[]);
+    g.write("ci/foureyes.yaml", "exclude: [\"remediations/**\"]\n");
+    // One per record: 2026-q4-done.yaml holds two.
+    let gone = [
+        "G002 error remediations/2026-q4-done.yaml - -",
+        "G002 error remediations/2026-q4-done.yaml - -",
+        "G002 error remediations/REM-2026-0001.yaml - -",
+    ];
+    assert_run(&ci(&g), 1, &gone);
+    // A base config that cannot be read selects every YAML file, as with no config.
+    g.git(&["checkout", "-q", "main"]);
+    g.write("ci/foureyes.yaml", "rules: {X999: off}\n");
+    g.commit("a broken config");
+    g.git(&["checkout", "-q", "-B", "feature"]);
+    g.write("ci/foureyes.yaml", "exclude: [\"remediations/**\"]\n");
+    assert_run(&ci(&g), 1, &gone);
+}
+
+#[test]
 fn the_base_is_selected_with_its_own_config() {
     let g = Git::new();
     g.git(&["checkout", "-q", "main"]);
