@@ -5,7 +5,7 @@
 use std::sync::LazyLock;
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::Model;
+use crate::model::{Finding, L, Model};
 
 mod approvals;
 mod deadlines;
@@ -110,6 +110,64 @@ impl Code {
             .copied()
             .find(|c| c.as_str().eq_ignore_ascii_case(s))
     }
+}
+
+/// The facts every diagnostic about a record starts with: its service and finding id.
+pub(crate) fn about_record(d: Diagnostic, service: &L<String>, finding: &L<Finding>) -> Diagnostic {
+    let finding = finding.get().and_then(|f| f.id.get());
+    d.id_fact_opt("service", service.get().map(String::as_str))
+        .id_fact_opt("finding", finding.map(String::as_str))
+}
+
+/// Suggests, for an id that does not resolve, the closest valid one when it is close enough
+/// to be a likely typo. The work is bounded: a hostile repository of many thousands of ids
+/// gets no suggestions rather than a quadratic scan.
+pub(crate) struct Suggest<'a> {
+    names: Vec<&'a str>,
+    budget: std::cell::Cell<usize>,
+}
+
+/// Ids longer than this are not compared (valid ids have at most 128 characters, typos of
+/// them are close in length).
+const MAX_SUGGEST_CHARS: usize = 128;
+
+impl<'a> Suggest<'a> {
+    pub fn new(names: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut names: Vec<&str> = names
+            .into_iter()
+            .filter(|n| n.len() <= MAX_SUGGEST_CHARS)
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        Suggest {
+            names,
+            // String comparisons per rule run.
+            budget: std::cell::Cell::new(20_000),
+        }
+    }
+
+    pub fn closest(&self, wrong: &str) -> Option<&'a str> {
+        let cost = self.names.len();
+        if wrong.len() > MAX_SUGGEST_CHARS || cost > self.budget.get() {
+            return None;
+        }
+        self.budget.set(self.budget.get() - cost);
+        let mut best: Option<(f64, &str)> = None;
+        for &n in &self.names {
+            let score = strsim::jaro_winkler(wrong, n)
+                .max(strsim::normalized_damerau_levenshtein(wrong, n));
+            // Names are sorted, so a tie keeps the first in order.
+            if score >= 0.85 && best.is_none_or(|(b, _)| score > b) {
+                best = Some((score, n));
+            }
+        }
+        best.map(|(_, n)| n)
+    }
+}
+
+/// "; did you mean `x`?" when there is a close name, else nothing.
+pub(crate) fn did_you_mean(suggestion: Option<&str>) -> String {
+    suggestion.map_or_else(String::new, |s| format!("; did you mean `{s}`?"))
 }
 
 /// Runs every rule with a check over the model. Each rule reports independently; the caller
