@@ -238,7 +238,9 @@ pub fn render(r: &Report, color: bool) -> String {
     } else {
         GraphicalTheme::unicode_nocolor()
     };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(100)
+        .with_show_related_as_nested(true);
     let mut out = String::new();
     let mut sources: HashMap<usize, Source> = HashMap::new();
     for l in r.diagnostics.iter().filter(|l| l.place.is_some()) {

@@ -296,12 +296,7 @@ fn duplicate_id<'a>(m: &Model<'a>, out: &mut Vec<Diagnostic>) {
                     _ => kind.into(),
                 };
                 let first_file = m.paths.get(first.file).copied().unwrap_or("?");
-                let place = if first.file == doc.file {
-                    "earlier in this file".to_string()
-                } else {
-                    format!("in {first_file}")
-                };
-                let msg = format!("{what} id `{id}` is already defined {place}");
+                let msg = format!("{what} id `{id}` is already defined in {first_file}");
                 let d = Diagnostic::at(Code::R005, doc, pointer, msg)
                     .id_fact("kind", kind)
                     .id_fact("id", id)
