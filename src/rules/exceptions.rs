@@ -187,15 +187,12 @@ fn missing_compensating_controls(m: &Model, out: &mut Vec<Diagnostic>) {
 
 /// E006 on the date at `pointer`: `order` names the contradiction, `dates` the two dates.
 fn contradiction(
-    doc: &Doc,
-    pointer: impl Into<String>,
+    d: Diagnostic,
     order: &'static str,
     dates: [(&'static str, Date); 2],
-    msg: String,
 ) -> Diagnostic {
     let [(k1, d1), (k2, d2)] = dates;
-    Diagnostic::at(Code::E006, doc, pointer, msg)
-        .id_fact("order", order)
+    d.id_fact("order", order)
         .fact(k1, d1.to_string())
         .fact(k2, d2.to_string())
 }
@@ -203,7 +200,13 @@ fn contradiction(
 fn date_order(m: &Model, out: &mut Vec<Diagnostic>) {
     let today = m.today;
     for (doc, e) in m.exceptions() {
-        let about = |d| about_record(d, &e.service, &e.finding);
+        let at = |pointer: &str, msg: String| {
+            about_record(
+                Diagnostic::at(Code::E006, doc, pointer, msg),
+                &e.service,
+                &e.finding,
+            )
+        };
         let requested = e.requested_on.get();
         for (i, a) in items(&e.approvals) {
             let Some(&on) = a.on.get() else { continue };
@@ -211,23 +214,15 @@ fn date_order(m: &Model, out: &mut Vec<Diagnostic>) {
             if let Some(&req) = requested.filter(|r| on < **r) {
                 let msg = format!("approved on {on}, before it was requested on {req}");
                 let dates = [("approved_on", on), ("requested_on", req)];
-                out.push(about(contradiction(
-                    doc,
-                    ptr,
+                out.push(contradiction(
+                    at(&ptr, msg),
                     "approved_before_requested",
                     dates,
-                    msg,
-                )));
+                ));
             } else if on > today {
                 let msg = format!("approval dated {on}, after today ({today})");
                 let dates = [("approved_on", on), ("today", today)];
-                out.push(about(contradiction(
-                    doc,
-                    ptr,
-                    "approved_after_today",
-                    dates,
-                    msg,
-                )));
+                out.push(contradiction(at(&ptr, msg), "approved_after_today", dates));
             }
         }
         if let (Some(granted), Some(&expires)) = (e.granted_on(), e.expires.get())
@@ -235,26 +230,26 @@ fn date_order(m: &Model, out: &mut Vec<Diagnostic>) {
         {
             let msg = format!("expires on {expires}, not after it was granted on {granted}");
             let dates = [("expires", expires), ("granted_on", granted)];
-            let d = contradiction(doc, "/spec/expires", "expires_not_after_grant", dates, msg);
-            out.push(about(d));
+            let d = at("/spec/expires", msg);
+            out.push(contradiction(d, "expires_not_after_grant", dates));
         }
     }
     for (doc, r) in m.remediations() {
-        let about = |d| about_record(d, &r.service, &r.finding);
+        let at = |pointer: &str, msg: String| {
+            about_record(
+                Diagnostic::at(Code::E006, doc, pointer, msg),
+                &r.service,
+                &r.finding,
+            )
+        };
         let completed = r.completed_on.get().copied();
         if let (Some(&found), Some(done)) = (r.found_on.get(), completed)
             && done < found
         {
             let msg = format!("completed on {done}, before the finding was found on {found}");
             let dates = [("completed_on", done), ("found_on", found)];
-            let d = contradiction(
-                doc,
-                "/spec/completed_on",
-                "completed_before_found",
-                dates,
-                msg,
-            );
-            out.push(about(d));
+            let d = at("/spec/completed_on", msg);
+            out.push(contradiction(d, "completed_before_found", dates));
         }
         let Some(on) = r.verification().and_then(|v| v.on.0) else {
             continue;
@@ -263,23 +258,15 @@ fn date_order(m: &Model, out: &mut Vec<Diagnostic>) {
         if let Some(done) = completed.filter(|d| on < *d) {
             let msg = format!("verified on {on}, before the fix was completed on {done}");
             let dates = [("verified_on", on), ("completed_on", done)];
-            out.push(about(contradiction(
-                doc,
-                AT,
+            out.push(contradiction(
+                at(AT, msg),
                 "verified_before_completed",
                 dates,
-                msg,
-            )));
+            ));
         } else if on > today {
             let msg = format!("verification dated {on}, after today ({today})");
             let dates = [("verified_on", on), ("today", today)];
-            out.push(about(contradiction(
-                doc,
-                AT,
-                "verified_after_today",
-                dates,
-                msg,
-            )));
+            out.push(contradiction(at(AT, msg), "verified_after_today", dates));
         }
     }
 }

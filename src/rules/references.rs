@@ -264,11 +264,14 @@ fn unknown_tier(m: &Model, out: &mut Vec<Diagnostic>) {
             && m.governing_tier(service.get(), finding).is_none()
         {
             let criticality = s.criticality.get().map(|c| c.name());
+            let service_class = match criticality {
+                Some(c) => format!("service criticality {c}"),
+                None => "service without criticality".into(),
+            };
             let msg = format!(
-                "the finding ({}{}, on a service of {} criticality) matches no tier of the SLA policy",
+                "the finding (severity {}{}, {service_class}) matches no tier of the SLA policy",
                 key.severity.name(),
                 if key.kev { ", KEV" } else { "" },
-                criticality.unwrap_or("no")
             );
             let d = Diagnostic::at(Code::R004, doc, "/spec/finding", msg);
             let d = about_record(d, service, finding)
