@@ -134,7 +134,7 @@ fn inert(s: &str) -> String {
                 out.push('\\');
                 out.push(c);
             }
-            c if c.is_control() => out.push(' '),
+            c if super::human::must_hide(c) => out.push(' '),
             c => out.push(c),
         }
     }
