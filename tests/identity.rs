@@ -20,7 +20,12 @@ fn run(dir: &Path, today: &str, format: &str) -> (String, i32) {
         .output()
         .unwrap();
     let code = out.status.code().unwrap();
-    assert!(code < 2, "{}: {}", dir.display(), String::from_utf8_lossy(&out.stderr));
+    assert!(
+        code < 2,
+        "{}: {}",
+        dir.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
     (String::from_utf8(out.stdout).unwrap(), code)
 }
 
@@ -139,8 +144,14 @@ fn g003_identity_ignores_the_codeowners_line() {
     let text = std::fs::read_to_string(&co).unwrap();
     std::fs::write(&co, format!("# a comment\n{text}")).unwrap();
     let after = json(repo.path(), "2026-11-15", "json");
-    assert_eq!(after["diagnostics"][0]["facts"]["line"], line.as_u64().unwrap() + 1);
-    assert_ne!(after["diagnostics"][0]["message"], before["diagnostics"][0]["message"]);
+    assert_eq!(
+        after["diagnostics"][0]["facts"]["line"],
+        line.as_u64().unwrap() + 1
+    );
+    assert_ne!(
+        after["diagnostics"][0]["message"],
+        before["diagnostics"][0]["message"]
+    );
     assert_eq!(fingerprints(repo.path(), "2026-11-15"), prints);
 }
 
@@ -175,7 +186,10 @@ fn documented_facts(code: &str) -> BTreeMap<String, bool> {
         .unwrap_or_else(|| panic!("{code}: no ## Facts"))
         .1;
     let mut keys = BTreeMap::new();
-    for item in facts.split("\n- ").skip(usize::from(!facts.starts_with("- "))) {
+    for item in facts
+        .split("\n- ")
+        .skip(usize::from(!facts.starts_with("- ")))
+    {
         let item = item.trim_start_matches("- ");
         let Some((names, _)) = item.split_once(": ") else {
             continue;
@@ -257,7 +271,10 @@ fn d002_names_the_team_lead_or_the_person_to_escalate_to() {
                "email": "alice@example.com"})
     );
     let d = &out["diagnostics"][0];
-    assert_eq!(d["record"], json!({"kind": "Remediation", "id": "REM-2026-0003"}));
+    assert_eq!(
+        d["record"],
+        json!({"kind": "Remediation", "id": "REM-2026-0003"})
+    );
     assert_eq!(
         d["message"],
         "open for 12 days, past the 10-day escalation step: escalate to `@alice-ng` (Alice Ng <alice@example.com>)"
@@ -307,7 +324,10 @@ fn r005_relates_the_first_definition_in_another_file() {
     let related = &result["relatedLocations"][0];
     assert_eq!(related["message"]["text"], "first defined here");
     let physical = &related["physicalLocation"];
-    assert_eq!(physical["artifactLocation"]["uri"], "people/contractors.yaml");
+    assert_eq!(
+        physical["artifactLocation"]["uri"],
+        "people/contractors.yaml"
+    );
     assert_eq!(physical["region"]["startLine"], 7);
     assert_eq!(physical["region"]["startColumn"], 11);
 
@@ -346,7 +366,10 @@ fn did_you_mean_suggests_a_close_team_or_tier_only() {
         .iter()
         .find(|d| d["pointer"] == "/spec/tier")
         .unwrap();
-    assert_eq!(r004["message"], "tier `standard` is not a tier of the SLA policy");
+    assert_eq!(
+        r004["message"],
+        "tier `standard` is not a tier of the SLA policy"
+    );
     assert!(r004["facts"].get("suggestion").is_none());
 }
 
@@ -362,7 +385,11 @@ fn hostile_repo() -> tempfile::TempDir {
         .lines()
         .find(|l| l.trim_start().starts_with("service:"))
         .unwrap();
-    std::fs::write(&file, text.replacen(line, &format!("  service: {escaped}"), 1)).unwrap();
+    std::fs::write(
+        &file,
+        text.replacen(line, &format!("  service: {escaped}"), 1),
+    )
+    .unwrap();
     repo
 }
 
@@ -405,7 +432,10 @@ fn no_format_lets_a_control_character_through() {
                 assert!(messages.iter().any(|m| m.contains(HOSTILE)));
             }
             // Replaced, so the text stays readable.
-            _ => assert!(text.contains("pay\u{FFFD}]8;;https://evil.example"), "{format}"),
+            _ => assert!(
+                text.contains("pay\u{FFFD}]8;;https://evil.example"),
+                "{format}"
+            ),
         }
     }
     let summary = repo.path().join("summary.md");

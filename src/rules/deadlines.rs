@@ -2,7 +2,7 @@
 
 use serde_json::{Map, Value};
 
-use super::{Code, Rule, about_record};
+use super::{Code, Rule, about_record, days as days_text};
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::Severity::{Error, Warning};
 use crate::model::{Model, RemediationSpec, RemediationStatus, Tier, items};
@@ -52,9 +52,10 @@ fn overdue(m: &Model, out: &mut Vec<Diagnostic>) {
         if age > days {
             let due = found.plus(days);
             let msg = format!(
-                "due on {due} ({days} days for tier `{}`), {} days overdue, and no active exception covers it",
+                "due on {due} ({} for tier `{}`), {} overdue, and no active exception covers it",
+                days_text(days),
                 tier.id.get().map_or("?", String::as_str),
-                age - days
+                days_text(age - days)
             );
             let d = Diagnostic::at(Code::D001, doc, "/spec/found_on", msg);
             let d = about_record(d, &r.service, &r.finding)
@@ -77,7 +78,8 @@ fn escalation_due(m: &Model, out: &mut Vec<Diagnostic>) {
         if let Some((after, to)) = latest {
             let (contact, whom) = contact(m, to);
             let msg = format!(
-                "open for {age} days, past the {after}-day escalation step: escalate to {whom}"
+                "open for {}, past the {after}-day escalation step: escalate to {whom}",
+                days_text(age)
             );
             let d = Diagnostic::at(Code::D002, doc, "/spec/found_on", msg);
             // Which step is passed changes from day to day: the step and its contact are

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::{Code, Rule, about_record};
+use super::{Code, Rule, about_record, days};
 use crate::date::Date;
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::Severity::{Error, Warning};
@@ -76,7 +76,8 @@ fn expired(m: &Model, out: &mut Vec<Diagnostic>) {
         if e.active() && *expires < m.today {
             let ago = m.today.0 - expires.0;
             let msg = format!(
-                "expired on {expires}, {ago} days ago: the risk is no longer accepted; renew it with a new approval or revoke it"
+                "expired on {expires}, {} ago: the risk is no longer accepted; renew it with a new approval or revoke it",
+                days(ago)
             );
             let d = Diagnostic::at(Code::E001, doc, "/spec/expires", msg);
             let d = about_record(d, &e.service, &e.finding)
@@ -129,7 +130,9 @@ fn too_long(m: &Model, out: &mut Vec<Diagnostic>) {
         let window = expires.0 - granted.0;
         if window > max {
             let msg = format!(
-                "granted on {granted} until {expires}: {window} days, more than the {max} days tier `{}` allows",
+                "granted on {granted} until {expires}: {}, more than the {} tier `{}` allows",
+                days(window),
+                days(max),
                 tier.id.get().map_or("?", String::as_str)
             );
             let d = Diagnostic::at(Code::E003, doc, "/spec/expires", msg);

@@ -165,6 +165,15 @@ impl<'a> Suggest<'a> {
     }
 }
 
+/// "1 day", "3 days".
+pub(crate) fn days(n: i64) -> String {
+    if n == 1 {
+        "1 day".into()
+    } else {
+        format!("{n} days")
+    }
+}
+
 /// "; did you mean `x`?" when there is a close name, else nothing.
 pub(crate) fn did_you_mean(suggestion: Option<&str>) -> String {
     suggestion.map_or_else(String::new, |s| format!("; did you mean `{s}`?"))

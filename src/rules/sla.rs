@@ -65,8 +65,10 @@ fn tier_order(m: &Model, out: &mut Vec<Diagnostic>) {
             match max {
                 Some((m_days, m_id)) if days < m_days => {
                     let msg = format!(
-                        "tier `{}` allows {days} days, less than the {m_days} days of the more urgent tier `{m_id}` before it",
-                        tier_name(t)
+                        "tier `{}` allows {}, less than the {} of the more urgent tier `{m_id}` before it",
+                        tier_name(t),
+                        super::days(days),
+                        super::days(m_days)
                     );
                     let ptr = format!("/spec/tiers/{i}/remediate_within_days");
                     let d = Diagnostic::at(Code::T001, doc, ptr, msg)
