@@ -216,7 +216,9 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                             )
                         })
                         .collect();
-                    println!("{}", serde_json::to_string_pretty(&all).unwrap_or_default());
+                    let text = serde_json::to_string_pretty(&all)
+                        .map_err(|e| format!("cannot write the schemas: {e}"))?;
+                    println!("{text}");
                 }
             }
             Ok(ExitCode::SUCCESS)
