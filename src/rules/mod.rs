@@ -122,8 +122,10 @@ pub(crate) fn about_record(d: Diagnostic, service: &L<String>, finding: &L<Findi
 /// Suggests, for an id that does not resolve, the closest valid one when it is close enough
 /// to be a likely typo. The work is bounded: a hostile repository of many thousands of ids
 /// gets no suggestions rather than a quadratic scan.
-pub(crate) struct Suggest<'a> {
-    names: Vec<&'a str>,
+pub(crate) struct Suggest<'a, F> {
+    /// The valid names, listed on first use: most runs have nothing to suggest.
+    list: F,
+    names: std::cell::OnceCell<Vec<&'a str>>,
     budget: std::cell::Cell<usize>,
 }
 
@@ -131,29 +133,31 @@ pub(crate) struct Suggest<'a> {
 /// them are close in length).
 const MAX_SUGGEST_CHARS: usize = 128;
 
-impl<'a> Suggest<'a> {
-    pub fn new(names: impl IntoIterator<Item = &'a str>) -> Self {
-        let mut names: Vec<&str> = names
-            .into_iter()
-            .filter(|n| n.len() <= MAX_SUGGEST_CHARS)
-            .collect();
-        names.sort_unstable();
-        names.dedup();
+impl<'a, F: Fn() -> Vec<&'a str>> Suggest<'a, F> {
+    pub fn new(list: F) -> Self {
         Suggest {
-            names,
+            list,
+            names: std::cell::OnceCell::new(),
             // String comparisons per rule run.
             budget: std::cell::Cell::new(20_000),
         }
     }
 
     pub fn closest(&self, wrong: &str) -> Option<&'a str> {
-        let cost = self.names.len();
+        let names = self.names.get_or_init(|| {
+            let mut names = (self.list)();
+            names.retain(|n| n.len() <= MAX_SUGGEST_CHARS);
+            names.sort_unstable();
+            names.dedup();
+            names
+        });
+        let cost = names.len();
         if wrong.len() > MAX_SUGGEST_CHARS || cost > self.budget.get() {
             return None;
         }
         self.budget.set(self.budget.get() - cost);
         let mut best: Option<(f64, &str)> = None;
-        for &n in &self.names {
+        for &n in names {
             let score = strsim::jaro_winkler(wrong, n)
                 .max(strsim::normalized_damerau_levenshtein(wrong, n));
             // Names are sorted, so a tie keeps the first in order.

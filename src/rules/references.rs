@@ -58,7 +58,7 @@ fn escalation_target_resolves(m: &Model, to: &str) -> bool {
 }
 
 fn unknown_team(m: &Model, out: &mut Vec<Diagnostic>) {
-    let teams = Suggest::new(m.teams.keys().copied());
+    let teams = Suggest::new(|| m.teams.keys().copied().collect());
     // `owner`: ("service" or "control", its id) when the reference is one of its owners.
     let check = |out: &mut Vec<Diagnostic>,
                  doc: &Doc,
@@ -239,10 +239,11 @@ fn unknown_tier(m: &Model, out: &mut Vec<Diagnostic>) {
     if m.policy.is_none() {
         return; // T005 reports the missing policy once
     }
-    let tiers = Suggest::new(
+    let tiers = Suggest::new(|| {
         m.tiers()
-            .filter_map(|(_, t)| t.id.get().map(String::as_str)),
-    );
+            .filter_map(|(_, t)| t.id.get().map(String::as_str))
+            .collect()
+    });
     for (doc, service, finding, tier) in m.records() {
         if let Some(t) = tier.get()
             && m.tier_by_id(t).is_none()
