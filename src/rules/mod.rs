@@ -205,6 +205,22 @@ mod tests {
     use std::collections::HashSet;
 
     #[test]
+    fn suggestions_are_close_names_within_a_bounded_amount_of_work() {
+        let s = Suggest::new(|| vec!["platform-payments", "grc", "appsec"]);
+        assert_eq!(s.closest("platform-payment"), Some("platform-payments"));
+        assert_eq!(s.closest("apsec"), Some("appsec"));
+        assert_eq!(s.closest("nobody"), None);
+        // Each call costs one comparison per name: a budget of 20,000 gives up here.
+        let many: Vec<String> = (0..30_000).map(|i| format!("team-{i}")).collect();
+        let s = Suggest::new(|| many.iter().map(String::as_str).collect());
+        assert_eq!(s.closest("team-1"), None);
+        let some: Vec<String> = (0..1_000).map(|i| format!("team-{i}")).collect();
+        let s = Suggest::new(|| some.iter().map(String::as_str).collect());
+        let answered = (0..100).filter(|_| s.closest("team-12x").is_some()).count();
+        assert_eq!(answered, 20);
+    }
+
+    #[test]
     fn every_code_has_exactly_one_rule_and_names_are_unique() {
         let rules: Vec<_> = all().collect();
         assert_eq!(rules.len(), Code::ALL.len());
