@@ -15,7 +15,6 @@ use crate::date::Date;
 use crate::diagnostic::Diagnostic;
 use crate::parse;
 use crate::repo;
-use crate::rules::Code;
 
 /// Checks the working tree at `path` against the merge-base of `base` and HEAD.
 pub fn run(path: &Path, base: &str, config: &Config, today: Date) -> Result<Outcome, String> {
@@ -265,11 +264,9 @@ fn base_files(
     Ok(found)
 }
 
-/// Diagnostics are the same finding on both sides when code, file, pointer and message agree.
-type Key<'a> = (Code, &'a str, Option<&'a str>, &'a str);
-
-fn key<'a>(files: &'a [SourceFile], d: &'a Diagnostic) -> Key<'a> {
-    (d.code, &files[d.file].rel, d.pointer(), &d.message)
+/// Diagnostics are the same finding on both sides when their identities agree.
+fn key(files: &[SourceFile], d: &Diagnostic) -> String {
+    d.identity(&files[d.file].rel)
 }
 
 /// The working tree's outcome, keeping only the diagnostics the base did not have.
@@ -278,9 +275,8 @@ fn compare(head: Outcome, base: Outcome) -> Outcome {
         files,
         docs,
         diagnostics,
-        exceptions,
     } = head;
-    let mut seen: HashMap<Key, usize> = HashMap::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
     for d in &base.diagnostics {
         *seen.entry(key(&base.files, d)).or_default() += 1;
     }
@@ -303,6 +299,5 @@ fn compare(head: Outcome, base: Outcome) -> Outcome {
         files,
         docs,
         diagnostics,
-        exceptions,
     }
 }

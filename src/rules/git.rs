@@ -4,11 +4,13 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::{Code, Rule};
+use serde_json::{Value, json};
+
+use super::{Code, Rule, about_record};
 use crate::codeowners::{Codeowners, is_scm};
 use crate::date::Date;
 use crate::diagnostic::Severity::{Error, Warning};
-use crate::diagnostic::{Diagnostic, Loc};
+use crate::diagnostic::{Diagnostic, Loc, Record};
 use crate::model::{
     Approval, Body, Doc, ExceptionSpec, Finding, Function, Kind, L, Level4, Model, TeamSpec, items,
 };
@@ -77,9 +79,32 @@ fn level(l: Level4) -> &'static str {
     }
 }
 
-/// A changed field: where it is now (its pointer, or its parent's when it was removed) and
-/// what changed.
-type Change = (String, String);
+/// A changed field: where it is now (its pointer, or its parent's when it was removed), its
+/// name and values on both sides, and how to say it.
+struct Change {
+    pointer: &'static str,
+    field: &'static str,
+    from: String,
+    to: String,
+    text: String,
+}
+
+impl Change {
+    fn new(pointer: &'static str, field: &'static str, from: String, to: String) -> Change {
+        let text = format!("`{field}` changed from {from} to {to}");
+        Change {
+            pointer,
+            field,
+            from,
+            to,
+            text,
+        }
+    }
+
+    fn fact(&self) -> Value {
+        json!({"field": self.field, "from": self.from, "to": self.to})
+    }
+}
 
 /// The ways a finding now asks for less urgency than at base: a lower severity, `kev` no
 /// longer true.
@@ -91,30 +116,30 @@ fn finding_eased(was: &L<Finding>, now: &L<Finding>, out: &mut Vec<Change>) {
     if let (Some(&w), Some(&n)) = (was.severity.get(), now.severity.get())
         && (n as u8) > (w as u8)
     {
-        out.push((
-            "/spec/finding/severity".into(),
-            format!(
-                "`finding.severity` was lowered from {} to {}",
-                level(w),
-                level(n)
-            ),
+        let (w, n) = (level(w).to_string(), level(n).to_string());
+        out.push(Change::new(
+            "/spec/finding/severity",
+            "finding.severity",
+            w,
+            n,
         ));
     }
     if was.kev.get() == Some(&true) && now.kev.get() != Some(&true) {
-        let pointer = match now.kev.get() {
-            Some(_) => "/spec/finding/kev",
-            None => "/spec/finding",
+        let (pointer, to) = match now.kev.get() {
+            Some(k) => ("/spec/finding/kev", k.to_string()),
+            None => ("/spec/finding", "absent (false)".to_string()),
         };
-        out.push((pointer.into(), "`finding.kev` is no longer true".into()));
+        out.push(Change::new(pointer, "finding.kev", "true".into(), to));
     }
 }
 
-/// Two finding ids name the same finding: compared ASCII case-insensitively (§5).
+fn finding_id(f: &L<Finding>) -> Option<&String> {
+    f.get()?.id.get()
+}
+
+/// Whether two finding ids name the same finding: compared ASCII case-insensitively (§5).
 fn same_finding(was: &L<Finding>, now: &L<Finding>) -> bool {
-    match (
-        was.get().and_then(|f| f.id.get()),
-        now.get().and_then(|f| f.id.get()),
-    ) {
+    match (finding_id(was), finding_id(now)) {
         (Some(w), Some(n)) => w.eq_ignore_ascii_case(n),
         _ => true, // a missing id is S001, not another finding
     }
@@ -134,47 +159,35 @@ fn extension_without_reapproval(m: &Model, out: &mut Vec<Diagnostic>) {
         if let (Some(w), Some(n)) = (was.expires.get(), now.expires.get())
             && n > w
         {
-            changes.push((
-                "/spec/expires".into(),
-                format!("`expires` moved from {w} to {n}"),
-            ));
+            let mut c = Change::new("/spec/expires", "expires", w.to_string(), n.to_string());
+            c.text = format!("`expires` moved from {w} to {n}");
+            changes.push(c);
         }
         if !was.active() {
-            let pointer = match now.status.get() {
-                Some(_) => "/spec/status",
-                None => "/spec",
+            let (pointer, to) = match now.status.get() {
+                Some(_) => ("/spec/status", "active"),
+                None => ("/spec", "absent (active)"),
             };
-            changes.push((
-                pointer.into(),
-                "it was revoked at base and is active again".into(),
-            ));
+            let mut c = Change::new(pointer, "status", "revoked".into(), to.into());
+            c.text = "it was revoked at base and is active again".into();
+            changes.push(c);
         }
         if let (Some(w), Some(n)) = (was.service.get(), now.service.get())
             && w != n
         {
-            changes.push((
-                "/spec/service".into(),
-                format!("`service` changed from `{w}` to `{n}`"),
-            ));
+            let mut c = Change::new("/spec/service", "service", w.clone(), n.clone());
+            c.text = format!("`service` changed from `{w}` to `{n}`");
+            changes.push(c);
         }
         if !same_finding(&was.finding, &now.finding) {
-            let id = |f: &L<Finding>| {
-                f.get()
-                    .and_then(|f| f.id.get())
-                    .cloned()
-                    .unwrap_or_default()
-            };
-            changes.push((
-                "/spec/finding/id".into(),
-                format!(
-                    "`finding.id` changed from `{}` to `{}`",
-                    id(&was.finding),
-                    id(&now.finding)
-                ),
-            ));
+            let w = finding_id(&was.finding).cloned().unwrap_or_default();
+            let n = finding_id(&now.finding).cloned().unwrap_or_default();
+            let mut c = Change::new("/spec/finding/id", "finding.id", w, n);
+            c.text = format!("`finding.id` changed from `{}` to `{}`", c.from, c.to);
+            changes.push(c);
         }
         finding_eased(&was.finding, &now.finding, &mut changes);
-        let Some((pointer, _)) = changes.first() else {
+        let Some(first) = changes.first() else {
             continue;
         };
         let latest = was.granted_on();
@@ -184,7 +197,7 @@ fn extension_without_reapproval(m: &Model, out: &mut Vec<Diagnostic>) {
         for (_, a) in items(&now.approvals).filter(|(_, a)| later(a)) {
             match approval_flaw(m, now, a) {
                 None => reapproved = true,
-                Some(why) => refused.push(why),
+                Some(flaw) => refused.push(flaw),
             }
         }
         if reapproved {
@@ -194,56 +207,77 @@ fn extension_without_reapproval(m: &Model, out: &mut Vec<Diagnostic>) {
             Some(l) => format!("no valid approval is dated after {l}, the latest at base"),
             None => "no valid approval is dated".into(),
         };
-        let refused = match refused.is_empty() {
+        let why = match refused.is_empty() {
             true => String::new(),
-            false => format!(" ({})", refused.join("; ")),
+            false => {
+                let each: Vec<String> = refused
+                    .iter()
+                    .map(|f| format!("the approval by `{}` on {} {}", f.by, f.on, f.reason))
+                    .collect();
+                format!(" ({})", each.join("; "))
+            }
         };
-        let what: Vec<&str> = changes.iter().map(|(_, c)| c.as_str()).collect();
+        let what: Vec<&str> = changes.iter().map(|c| c.text.as_str()).collect();
         let msg = format!(
-            "Exception `{id}`: {}, but {since}{refused}: the risk owners must approve the change",
+            "Exception `{id}`: {}, but {since}{why}: the risk owners must approve the change",
             what.join(" and ")
         );
-        out.push(Diagnostic::at(Code::G001, doc, pointer.as_str(), msg));
+        let not_counted: Vec<Value> = refused
+            .iter()
+            .map(|f| json!({"by": f.by, "on": f.on.to_string(), "reason": f.reason}))
+            .collect();
+        let d = Diagnostic::at(Code::G001, doc, first.pointer, msg);
+        let d = about_record(d, &now.service, &now.finding)
+            .fact(
+                "changes",
+                changes.iter().map(Change::fact).collect::<Vec<_>>(),
+            )
+            .fact_opt("base_granted_on", latest.map(|l| l.to_string()))
+            .fact("not_counted", not_counted);
+        out.push(d);
     }
+}
+
+/// An approval dated after the base's that does not count as a re-approval, and why.
+struct Flaw<'a> {
+    by: &'a str,
+    on: Date,
+    reason: String,
 }
 
 /// Why an approval does not count as the re-approval G001 asks for, or `None` when it does:
 /// its `by` is a person who is not the requester, is in the risk team and not in the
 /// executing team (A001–A003), and its `on` is not after today.
-fn approval_flaw(m: &Model, e: &ExceptionSpec, a: &Approval) -> Option<String> {
+fn approval_flaw<'a>(m: &Model, e: &ExceptionSpec, a: &'a Approval) -> Option<Flaw<'a>> {
     let by = a.by.get()?;
-    let on = a.on.get()?;
-    let fail = |why: String| {
-        Some(format!(
-            "the approval by `{by}` on {on} does not count: {why}"
-        ))
-    };
-    if *on > m.today {
-        return fail("it is dated after today".into());
+    let on = *a.on.get()?;
+    let flaw = |reason: String| Some(Flaw { by, on, reason });
+    if on > m.today {
+        return flaw("is dated after today".into());
     }
     let Some(person) = m.person(by) else {
-        return fail("it names no known person".into());
+        return flaw("names no known person".into());
     };
     let requester = e.requested_by.get();
     if requester.is_some_and(|r| r == by || m.person(r) == Some(person)) {
-        return fail("it is the requester's".into());
+        return flaw("is the requester's own".into());
     }
     let team_name = |doc: usize| m.docs[doc].id.as_deref().unwrap_or("?").to_string();
     match m.risk_team(e) {
         Some(t) if t.members.contains(&person) => {}
         Some(t) => {
-            return fail(format!(
-                "not a member of `{}`, the risk team",
+            return flaw(format!(
+                "is by someone outside `{}`, the risk team",
                 team_name(t.doc)
             ));
         }
-        None => return fail("the risk team does not resolve".into()),
+        None => return flaw("cannot be judged: the risk team does not resolve".into()),
     }
     if let Some(t) = m.executing_team(e)
         && t.members.contains(&person)
     {
-        return fail(format!(
-            "a member of `{}`, the executing team",
+        return flaw(format!(
+            "is by a member of `{}`, the executing team",
             team_name(t.doc)
         ));
     }
@@ -261,21 +295,25 @@ fn finding_facts_rewritten(m: &Model, out: &mut Vec<Diagnostic>) {
         if let (Some(w), Some(n)) = (was.found_on.get(), now.found_on.get())
             && n > w
         {
-            changes.push((
-                "/spec/found_on".into(),
-                format!("`found_on` moved from {w} to {n}"),
-            ));
+            let mut c = Change::new("/spec/found_on", "found_on", w.to_string(), n.to_string());
+            c.text = format!("`found_on` moved from {w} to {n}");
+            changes.push(c);
         }
         finding_eased(&was.finding, &now.finding, &mut changes);
-        let Some((pointer, _)) = changes.first() else {
+        let Some(first) = changes.first() else {
             continue;
         };
-        let what: Vec<&str> = changes.iter().map(|(_, c)| c.as_str()).collect();
+        let what: Vec<&str> = changes.iter().map(|c| c.text.as_str()).collect();
         let msg = format!(
             "Remediation `{id}`: {}: its SLA clock or tier moved in its own favour; record the finding as it was found and keep the deadline it gives",
             what.join(" and ")
         );
-        out.push(Diagnostic::at(Code::G004, doc, pointer.as_str(), msg));
+        let d = Diagnostic::at(Code::G004, doc, first.pointer, msg);
+        let d = about_record(d, &now.service, &now.finding).fact(
+            "changes",
+            changes.iter().map(Change::fact).collect::<Vec<_>>(),
+        );
+        out.push(d);
     }
 }
 
@@ -306,27 +344,32 @@ fn record_deleted(m: &Model, out: &mut Vec<Diagnostic>) {
             if m.incomplete.contains(&file) {
                 continue; // P001/P003/P004 says why its records cannot be read
             }
-            let d = match &doc.body {
-                Body::Remediation(_) => Diagnostic::new(
-                    Code::G002,
-                    file,
-                    Loc::File,
-                    format!(
+            let mut d = match &doc.body {
+                Body::Remediation(r) => {
+                    let msg = format!(
                         "Remediation `{id}` was deleted: it is audit evidence of who fixed the finding and who verified it; keep the record"
-                    ),
-                ),
-                Body::Exception(e) if e.covers(m.today) => Diagnostic::new(
-                    Code::G002,
-                    file,
-                    Loc::File,
-                    format!(
-                        "Exception `{id}` was deleted while active (it expires {}): revoke it first (`status: revoked`), then delete it in a later change",
-                        e.expires.get().map(Date::to_string).unwrap_or_default()
-                    ),
-                )
-                .with_severity(Warning),
+                    );
+                    let d = Diagnostic::new(Code::G002, file, Loc::File, msg);
+                    about_record(d, &r.service, &r.finding)
+                }
+                Body::Exception(e) if e.covers(m.today) => {
+                    let expires = e.expires.get().map(Date::to_string).unwrap_or_default();
+                    let msg = format!(
+                        "Exception `{id}` was deleted while active (it expires {expires}): revoke it first (`status: revoked`), then delete it in a later change"
+                    );
+                    let d = Diagnostic::new(Code::G002, file, Loc::File, msg)
+                        .with_severity(Warning)
+                        .fact("expires", expires);
+                    about_record(d, &e.service, &e.finding)
+                }
                 _ => continue,
             };
+            // The file may be gone: the record names itself.
+            d.record = Some(Record {
+                kind,
+                id: id.to_string(),
+                repeat: 0,
+            });
             out.push(d);
         }
     }
@@ -349,16 +392,19 @@ fn codeowners_gap(m: &Model, out: &mut Vec<Diagnostic>) {
                 Some(id) => format!("team `{id}`"),
                 None => "a team".into(),
             };
-            let others = match declaring.count() {
+            let declaring_rest = declaring.count();
+            let others = match declaring_rest {
                 0 => String::new(),
                 n => format!(" and {n} other team(s)"),
             };
             let msg = format!(
                 "{team}{others} declare `scm`, but there is no CODEOWNERS file (.github/CODEOWNERS, CODEOWNERS or docs/CODEOWNERS): nothing makes the risk owners review the exceptions they approve"
             );
-            out.push(
-                Diagnostic::new(Code::G003, first.file, Loc::File, msg).with_severity(Warning),
-            );
+            let d = Diagnostic::new(Code::G003, first.file, Loc::File, msg)
+                .with_severity(Warning)
+                .id_fact_opt("team", first.id.as_deref())
+                .fact("other_teams", declaring_rest);
+            out.push(d);
         }
         return;
     };
@@ -376,7 +422,8 @@ fn codeowners_gap(m: &Model, out: &mut Vec<Diagnostic>) {
         };
         let path = co.path_of(rel);
         let due = format!("`{scm}` (team `{team_id}`, risk owner of `{service}`)");
-        let msg = match co.owner_of(rel) {
+        let entry = co.owner_of(rel);
+        let msg = match entry {
             Some(entry) if entry.owners.iter().any(|o| is_scm(o, scm)) => continue,
             Some(entry) if entry.owners.is_empty() => format!(
                 "{} line {} leaves {path} without code owners; it must be owned by {due}",
@@ -393,7 +440,17 @@ fn codeowners_gap(m: &Model, out: &mut Vec<Diagnostic>) {
                 co.location
             ),
         };
-        out.push(Diagnostic::at(Code::G003, doc, "/spec/service", msg));
+        // The CODEOWNERS line and its owners are information: editing that other file
+        // must not make this a new problem.
+        let d = Diagnostic::at(Code::G003, doc, "/spec/service", msg)
+            .id_fact("service", service.as_str())
+            .id_fact("team", team_id)
+            .id_fact("scm", scm)
+            .fact("codeowners", co.location.as_str())
+            .fact("path", path.as_str())
+            .fact_opt("line", entry.map(|e| e.line))
+            .fact_opt("owners", entry.map(|e| e.owners.clone()));
+        out.push(d);
     }
     config_owner(m, co, out);
 }
@@ -425,7 +482,8 @@ fn config_owner(m: &Model, co: &Codeowners, out: &mut Vec<Diagnostic>) {
         "it sets which files are checked and how severe each rule is, so it must be owned by a risk team: {}",
         teams.join(" or ")
     );
-    let msg = match co.owner_of(rel) {
+    let entry = co.owner_of(rel);
+    let msg = match entry {
         Some(e)
             if e.owners
                 .iter()
@@ -445,5 +503,16 @@ fn config_owner(m: &Model, co: &Codeowners, out: &mut Vec<Diagnostic>) {
         ),
         None => format!("no pattern in {} matches {path}; {due}", co.location),
     };
-    out.push(Diagnostic::new(Code::G003, file, Loc::File, msg));
+    let d = Diagnostic::new(Code::G003, file, Loc::File, msg)
+        .fact("codeowners", co.location.as_str())
+        .fact("path", path.as_str())
+        .fact_opt("line", entry.map(|e| e.line))
+        .fact_opt("owners", entry.map(|e| e.owners.clone()))
+        .fact(
+            "risk_teams",
+            risk.iter()
+                .map(|(team, scm)| json!({"team": team, "scm": scm}))
+                .collect::<Vec<_>>(),
+        );
+    out.push(d);
 }
