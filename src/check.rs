@@ -10,7 +10,7 @@ use crate::codeowners::{self, Codeowners};
 use crate::config::{self, Config};
 use crate::date::Date;
 use crate::diagnostic::{Diagnostic, Loc};
-use crate::model::{Doc, Kind, Model};
+use crate::model::{Doc, Function, Kind, Model};
 use crate::parse::{self, Problem};
 use crate::rules::{self, Code};
 use crate::schema;
@@ -331,7 +331,7 @@ pub fn finish(
             id: doc.id.clone(),
             service: e.service.get().cloned(),
             expires: e.expires.get().copied(),
-            risk_owner: model.risk_owner(e.service.get()).map(String::from),
+            risk_owner: model.owner_id(doc, Function::Risk).map(String::from),
         })
         .collect();
     cap_per_file(&mut diagnostics, config);

@@ -6,8 +6,10 @@ use jsonschema::Validator;
 use jsonschema::error::ValidationErrorKind;
 use serde_json::Value;
 
+use crate::date::Date;
 use crate::model::Kind;
 use crate::parse::escape_into;
+use crate::suggest::did_you_mean;
 
 pub fn source(kind: Kind) -> &'static str {
     match kind {
@@ -20,15 +22,19 @@ pub fn source(kind: Kind) -> &'static str {
     }
 }
 
-fn validator(kind: Kind) -> &'static Validator {
-    static CACHE: [OnceLock<Validator>; 6] = [const { OnceLock::new() }; 6];
+/// A kind's schema, parsed, and its validator.
+fn compiled(kind: Kind) -> &'static (Value, Validator) {
+    static CACHE: [OnceLock<(Value, Validator)>; 6] = [const { OnceLock::new() }; 6];
     CACHE[kind as usize].get_or_init(|| {
         // The schemas are part of the binary and covered by tests: failing here is a bug.
         let schema: Value = serde_json::from_str(source(kind)).expect("embedded schema is JSON");
-        jsonschema::draft202012::options()
+        let validator = jsonschema::draft202012::options()
             .should_validate_formats(true)
+            // The model reads dates with this same function: both accept the same dates.
+            .with_format("date", |s: &str| Date::parse(s).is_some())
             .build(&schema)
-            .expect("embedded schema compiles")
+            .expect("embedded schema compiles");
+        (schema, validator)
     })
 }
 
@@ -39,8 +45,8 @@ pub struct Violation {
     pub message: String,
 }
 
-pub fn validate(kind: Kind, value: &Value) -> Vec<Violation> {
-    let v = validator(kind);
+pub(crate) fn validate(kind: Kind, value: &Value) -> Vec<Violation> {
+    let (schema, v) = compiled(kind);
     if v.is_valid(value) {
         return Vec::new();
     }
@@ -50,16 +56,39 @@ pub fn validate(kind: Kind, value: &Value) -> Vec<Violation> {
         match e.kind() {
             // One violation per unknown key, pointing at the key.
             ValidationErrorKind::AdditionalProperties { unexpected } => {
+                let known = properties_at(schema, &at);
                 for k in unexpected {
                     let mut pointer = at.clone();
                     pointer.push('/');
                     escape_into(&mut pointer, k);
+                    let hint = did_you_mean(k, known.iter().copied());
                     out.push(Violation {
                         pointer,
                         key: true,
-                        message: format!("unknown field `{k}`"),
+                        message: format!("unknown field `{k}`{hint}"),
                     });
                 }
+            }
+            ValidationErrorKind::Format { format } if format == "date" => out.push(Violation {
+                message: Date::problem(&text(e.instance())),
+                pointer: at,
+                key: false,
+            }),
+            ValidationErrorKind::Enum { options } => {
+                let allowed: Vec<String> =
+                    options.as_array().into_iter().flatten().map(text).collect();
+                let value = text(e.instance());
+                let list = allowed
+                    .iter()
+                    .map(|a| format!("`{a}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let hint = did_you_mean(&value, allowed.iter().map(String::as_str));
+                out.push(Violation {
+                    message: format!("`{value}` is not one of {list}{hint}"),
+                    pointer: at,
+                    key: false,
+                });
             }
             ValidationErrorKind::Required { property } => out.push(Violation {
                 message: format!(
@@ -79,6 +108,40 @@ pub fn validate(kind: Kind, value: &Value) -> Vec<Violation> {
     out
 }
 
+/// A value as a message shows it: a string as written, anything else as JSON.
+fn text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// The properties the schema allows in the object at `pointer` of a document, found by
+/// following the pointer through `properties`, `items` and local `$ref`s.
+fn properties_at<'s>(schema: &'s Value, pointer: &str) -> Vec<&'s str> {
+    let resolve = |node: &'s Value| -> &'s Value {
+        let target = node.get("$ref").and_then(Value::as_str);
+        target
+            .and_then(|r| r.strip_prefix('#'))
+            .and_then(|r| schema.pointer(r))
+            .unwrap_or(node)
+    };
+    let mut node = resolve(schema);
+    for segment in pointer.split('/').skip(1) {
+        let segment = segment.replace("~1", "/").replace("~0", "~");
+        let child = node
+            .get("properties")
+            .and_then(|p| p.get(&segment))
+            .or_else(|| node.get("items"));
+        let Some(child) = child else {
+            return Vec::new();
+        };
+        node = resolve(child);
+    }
+    let properties = node.get("properties").and_then(Value::as_object);
+    properties.map_or_else(Vec::new, |p| p.keys().map(String::as_str).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -86,7 +149,7 @@ mod tests {
     #[test]
     fn every_schema_compiles_and_checks_dates() {
         for kind in Kind::ALL {
-            validator(kind);
+            compiled(kind);
         }
         let doc = serde_json::json!({
             "apiVersion": "foureyes.dev/v1", "kind": "Remediation", "metadata": {"id": "R-1"},

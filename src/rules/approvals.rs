@@ -84,7 +84,7 @@ fn owner_membership_rule(
     message: impl Fn(&str, &str) -> String,
 ) {
     for (doc, e) in m.exceptions() {
-        let Some(team) = m.owner_team(e.service.get(), function) else {
+        let Some(team) = m.owner_team(doc, function) else {
             continue;
         };
         let team_id = team_id(m, team.doc);
@@ -131,7 +131,7 @@ fn approver_not_risk_owner(m: &Model, out: &mut Vec<Diagnostic>) {
 
 fn too_few_approvers(m: &Model, out: &mut Vec<Diagnostic>) {
     for (doc, e) in m.exceptions() {
-        let Some(tier) = m.governing_tier(e.service.get(), &e.finding) else {
+        let Some(tier) = m.tier_of(doc) else {
             continue;
         };
         let need = tier.min_approvers();

@@ -75,7 +75,7 @@ fn expired(m: &Model, out: &mut Vec<Diagnostic>) {
         if e.active() && *expires < m.today {
             let msg = format!(
                 "expired on {expires}, {} days ago: the risk is no longer accepted; renew it with a new approval or revoke it",
-                m.today.0 - expires.0
+                m.today.days_since(*expires)
             );
             out.push(Diagnostic::at(Code::E001, doc, "/spec/expires", msg));
         }
@@ -88,7 +88,7 @@ fn expiring(m: &Model, out: &mut Vec<Diagnostic>) {
         let Some(expires) = e.expires.get() else {
             continue;
         };
-        let left = expires.0 - m.today.0;
+        let left = expires.days_since(m.today);
         if e.active() && (0..=warn).contains(&left) {
             let msg = match left {
                 0 => format!("expires today ({expires})"),
@@ -102,7 +102,7 @@ fn expiring(m: &Model, out: &mut Vec<Diagnostic>) {
 
 fn too_long(m: &Model, out: &mut Vec<Diagnostic>) {
     for (doc, e) in m.exceptions() {
-        let Some(tier) = m.governing_tier(e.service.get(), &e.finding) else {
+        let Some(tier) = m.tier_of(doc) else {
             continue;
         };
         if !tier.exceptions_allowed() {
@@ -111,12 +111,13 @@ fn too_long(m: &Model, out: &mut Vec<Diagnostic>) {
         let max = tier
             .exceptions
             .get()
-            .and_then(|x| x.max_days.get().copied());
+            .and_then(|x| x.max_days.get())
+            .map(|d| d.get());
         let (Some(max), Some(granted), Some(expires)) = (max, e.granted_on(), e.expires.get())
         else {
             continue;
         };
-        let window = expires.0 - granted.0;
+        let window = expires.days_since(granted);
         if window > max {
             let msg = format!(
                 "granted on {granted} until {expires}: {window} days, more than the {max} days tier `{}` allows",
@@ -128,8 +129,8 @@ fn too_long(m: &Model, out: &mut Vec<Diagnostic>) {
 }
 
 fn not_allowed(m: &Model, out: &mut Vec<Diagnostic>) {
-    for (doc, e) in m.exceptions() {
-        let Some(tier) = m.governing_tier(e.service.get(), &e.finding) else {
+    for (doc, _) in m.exceptions() {
+        let Some(tier) = m.tier_of(doc) else {
             continue;
         };
         if !tier.exceptions_allowed() {
@@ -144,7 +145,7 @@ fn not_allowed(m: &Model, out: &mut Vec<Diagnostic>) {
 
 fn missing_compensating_controls(m: &Model, out: &mut Vec<Diagnostic>) {
     for (doc, e) in m.exceptions() {
-        let Some(tier) = m.governing_tier(e.service.get(), &e.finding) else {
+        let Some(tier) = m.tier_of(doc) else {
             continue;
         };
         let required = tier
@@ -164,7 +165,9 @@ fn missing_compensating_controls(m: &Model, out: &mut Vec<Diagnostic>) {
 
 fn date_order(m: &Model, out: &mut Vec<Diagnostic>) {
     let today = m.today;
-    for (doc, e) in m.exceptions() {
+    // Whose service does not resolve has no date checks either: R003 says it all.
+    let resolved = |doc| m.resolved(doc).is_some();
+    for (doc, e) in m.exceptions().filter(|(doc, _)| resolved(doc)) {
         let requested = e.requested_on.get();
         for (i, a) in items(&e.approvals) {
             let Some(on) = a.on.get() else { continue };
@@ -184,7 +187,7 @@ fn date_order(m: &Model, out: &mut Vec<Diagnostic>) {
             out.push(Diagnostic::at(Code::E006, doc, "/spec/expires", msg));
         }
     }
-    for (doc, r) in m.remediations() {
+    for (doc, r) in m.remediations().filter(|(doc, _)| resolved(doc)) {
         let completed = r.completed_on.get();
         if let (Some(found), Some(done)) = (r.found_on.get(), completed)
             && done < found
@@ -216,12 +219,14 @@ fn date_order(m: &Model, out: &mut Vec<Diagnostic>) {
 }
 
 fn tier_mismatch(m: &Model, out: &mut Vec<Diagnostic>) {
-    for (doc, service, finding, tier) in m.records() {
-        let Some(declared) = tier.get() else { continue };
-        if m.tier_by_id(declared).is_none() {
+    for (doc, ..) in m.records() {
+        let Some(declared) = m.resolved(doc).and_then(|r| r.declared) else {
+            continue;
+        };
+        let (declared, Some(_)) = declared else {
             continue; // R004
-        }
-        let Some(governing) = m.governing_tier(service.get(), finding) else {
+        };
+        let Some(governing) = m.tier_of(doc) else {
             continue;
         };
         let actual = governing.id.get().map_or("?", String::as_str);

@@ -46,7 +46,7 @@ codes! {
     G001 G002 G003
 }
 
-pub type Check = fn(&Model, &mut Vec<Diagnostic>);
+pub(crate) type Check = fn(&Model, &mut Vec<Diagnostic>);
 
 pub struct Rule {
     pub code: Code,
@@ -54,7 +54,7 @@ pub struct Rule {
     pub severity: Severity,
     /// Markdown: what it checks, why, how to fix (with a before/after example).
     pub doc: &'static str,
-    pub check: Option<Check>,
+    pub(crate) check: Option<Check>,
 }
 
 impl Rule {
@@ -114,7 +114,7 @@ impl Code {
 
 /// Runs every rule with a check over the model. Each rule reports independently; the caller
 /// sorts the result.
-pub fn run(model: &Model) -> Vec<Diagnostic> {
+pub(crate) fn run(model: &Model) -> Vec<Diagnostic> {
     use rayon::prelude::*;
     all()
         .filter_map(|r| r.check)

@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use super::{Code, Rule};
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::Severity::Error;
-use crate::model::{Body, Doc, Function, Kind, Model, items};
+use crate::model::{Body, Doc, Function, Governing, Kind, Model, items};
 
 pub const RULES: &[Rule] = &[
     Rule {
@@ -199,21 +199,13 @@ fn unknown_service(m: &Model, out: &mut Vec<Diagnostic>) {
 }
 
 fn unknown_tier(m: &Model, out: &mut Vec<Diagnostic>) {
-    if m.policy.is_none() {
-        return; // T005 reports the missing policy once
-    }
-    for (doc, service, finding, tier) in m.records() {
-        if let Some(t) = tier.get()
-            && m.tier_by_id(t).is_none()
-        {
+    for (doc, ..) in m.records() {
+        let Some(r) = m.resolved(doc) else { continue };
+        if let Some((t, None)) = r.declared {
             let msg = format!("tier `{t}` is not a tier of the SLA policy");
             out.push(Diagnostic::at(Code::R004, doc, "/spec/tier", msg));
         }
-        let known_service = service
-            .get()
-            .is_some_and(|s| m.services.contains_key(s.as_str()));
-        let key = finding.get().and_then(|f| f.key());
-        if known_service && key.is_some() && m.governing_tier(service.get(), finding).is_none() {
+        if let Governing::NoTier = r.governing {
             let msg = "the finding matches no tier of the SLA policy";
             out.push(Diagnostic::at(Code::R004, doc, "/spec/finding", msg));
         }
