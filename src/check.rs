@@ -133,94 +133,57 @@ pub fn check_file(index: usize, rel: String, input: Input) -> FileResult {
         docs: Vec::new(),
         diagnostics: Vec::new(),
     };
-    let diag = |code, loc, msg: String| Diagnostic::new(code, index, loc, msg);
-    let bytes = match input {
-        Input::Disk(path) => read_limited(&path),
-        Input::Memory(b) if b.len() as u64 > parse::MAX_FILE_BYTES => Err(too_big()),
-        Input::Memory(b) => Ok(b),
-    };
-    let bytes = match bytes {
-        Ok(b) => b,
-        Err((code, message)) => {
-            out.diagnostics.push(diag(code, Loc::File, message));
-            return out;
-        }
-    };
-    let problem = |p: Problem| match p {
-        Problem::Syntax { pos, message } => diag(Code::P001, Loc::At(pos), message),
-        Problem::DuplicateKey {
-            doc,
-            pointer,
-            key_span,
-        } => {
-            let key = unescape(pointer.rsplit('/').next().unwrap_or_default());
-            let loc = Loc::Exact {
-                doc,
-                pointer,
-                span: key_span,
-            };
-            diag(Code::P002, loc, format!("duplicate key `{key}`"))
-        }
-        Problem::Limit { message } => diag(Code::P004, Loc::File, message),
-    };
-    let text = match parse::decode(bytes) {
-        Ok(t) => t,
-        Err(p) => {
-            out.diagnostics.push(problem(p));
+    let text = match read_text(input) {
+        Ok(text) => text,
+        Err((code, loc, message)) => {
+            out.diagnostics
+                .push(Diagnostic::new(code, index, loc, message));
             return out;
         }
     };
     let parsed = parse::parse(&text, false);
+    let diag = |code, loc, msg: String| Diagnostic::new(code, index, loc, msg);
+    for p in parsed.problems {
+        out.diagnostics.push(match p {
+            Problem::Syntax { pos, message } => {
+                let message = syntax_message(&text, pos, message);
+                diag(Code::P001, Loc::At(pos), message)
+            }
+            Problem::DuplicateKey {
+                doc,
+                pointer,
+                key_span,
+            } => {
+                let key = unescape(pointer.rsplit('/').next().unwrap_or_default());
+                let loc = Loc::Exact {
+                    doc,
+                    pointer,
+                    span: key_span,
+                };
+                diag(Code::P002, loc, format!("duplicate key `{key}`"))
+            }
+            Problem::Limit { message } => diag(Code::P004, Loc::File, message),
+        });
+    }
     out.source.text = text;
-    out.source.yaml_docs = parsed.docs.len();
-    out.diagnostics
-        .extend(parsed.problems.into_iter().map(problem));
     if out.diagnostics.iter().any(|d| d.code == Code::P004) {
-        out.source.yaml_docs = 0;
         return out;
     }
+    out.source.yaml_docs = parsed.docs.len();
     for (n, doc) in parsed.docs.into_iter().enumerate() {
         let node = |pointer: &str| Loc::Node {
             doc: n,
             pointer: pointer.into(),
             key: false,
         };
-        let Some(api) = doc.value.get("apiVersion").and_then(Value::as_str) else {
-            continue;
-        };
-        if !api.starts_with("foureyes.dev/") {
-            continue;
-        }
-        if api != "foureyes.dev/v1" {
-            let msg = format!("unknown apiVersion `{api}`: this foureyes reads foureyes.dev/v1");
-            out.diagnostics
-                .push(diag(Code::P003, node("/apiVersion"), msg));
-            continue;
-        }
-        let kind = match doc.value.get("kind") {
-            Some(Value::String(k)) => match Kind::from_name(k) {
-                Some(kind) => kind,
-                None => {
-                    let msg = format!(
-                        "unknown kind `{k}`: expected one of People, Team, OwnershipMap, SlaPolicy, Exception, Remediation"
-                    );
-                    out.diagnostics.push(diag(Code::P003, node("/kind"), msg));
-                    continue;
-                }
-            },
-            Some(_) => {
-                out.diagnostics.push(diag(
-                    Code::P003,
-                    node("/kind"),
-                    "`kind` must be a string".into(),
-                ));
-                continue;
-            }
-            None => {
+        let kind = match envelope(&doc.value) {
+            Envelope::Other => continue,
+            Envelope::Unknown(pointer, message) => {
                 out.diagnostics
-                    .push(diag(Code::P003, node(""), "missing `kind`".into()));
+                    .push(diag(Code::P003, node(pointer), message));
                 continue;
             }
+            Envelope::Governance(kind) => kind,
         };
         for v in schema::validate(kind, &doc.value) {
             let loc = Loc::Node {
@@ -233,6 +196,118 @@ pub fn check_file(index: usize, rel: String, input: Input) -> FileResult {
         out.docs.push(Doc::from_value(index, n, kind, &doc.value));
     }
     out
+}
+
+/// A file's text, or the file-level diagnostic that explains why it has none to check.
+fn read_text(input: Input) -> Result<String, (Code, Loc, String)> {
+    let bytes = match input {
+        Input::Disk(path) => read_limited(&path),
+        Input::Memory(b) if b.len() as u64 > parse::MAX_FILE_BYTES => Err(too_big()),
+        Input::Memory(b) => Ok(b),
+    };
+    let bytes = bytes.map_err(|(code, message)| (code, Loc::File, message))?;
+    if is_lfs_pointer(&bytes) {
+        let message = "a Git LFS pointer: the file's content is not in the repository, so it cannot be checked";
+        return Err((Code::P005, Loc::File, message.into()));
+    }
+    parse::decode(bytes).map_err(|(pos, message)| (Code::P001, Loc::At(pos), message))
+}
+
+/// Whether a file is what Git LFS stores in place of the content it tracks.
+fn is_lfs_pointer(bytes: &[u8]) -> bool {
+    let Some(rest) = bytes.strip_prefix(b"version https://git-lfs.github.com/spec/v1") else {
+        return false;
+    };
+    matches!(rest, [] | [b'\n', ..] | [b'\r', b'\n', ..])
+}
+
+/// saphyr's message for a syntax error, with what to do when it is a common mistake.
+fn syntax_message(text: &str, pos: parse::Pos, message: String) -> String {
+    let rest = text.chars().skip(pos.index as usize);
+    let found = rest.clone().next();
+    match found {
+        // `@` and `` ` `` are reserved: a plain scalar cannot start with them.
+        Some(c @ ('@' | '`')) => {
+            let value: String = rest
+                .take_while(|c| !c.is_whitespace() && !matches!(c, ',' | ']' | '}' | '#'))
+                .take(100)
+                .collect();
+            format!(
+                "unexpected `{c}`: YAML reserves it at the start of a value, so quote the value: \"{value}\""
+            )
+        }
+        _ => message,
+    }
+}
+
+/// What the envelope (`apiVersion`, `kind`) says a YAML document is.
+enum Envelope {
+    /// Not a governance document: skipped silently.
+    Other,
+    /// A governance document, or one that looks like one, that is not checked (P003): the
+    /// pointer to blame and why.
+    Unknown(&'static str, String),
+    Governance(Kind),
+}
+
+fn envelope(value: &Value) -> Envelope {
+    let Some(map) = value.as_object() else {
+        return Envelope::Other;
+    };
+    let kinds = || Kind::ALL.iter().map(|k| k.name());
+    let api = map.get("apiVersion");
+    match api.and_then(Value::as_str) {
+        Some("foureyes.dev/v1") => {}
+        Some(api) if api.starts_with("foureyes.dev/") => {
+            let msg = format!("unknown apiVersion `{api}`: this foureyes reads foureyes.dev/v1");
+            return Envelope::Unknown("/apiVersion", msg);
+        }
+        // A document with a governance kind and a spec looks like one: it must not vanish.
+        _ => {
+            let kind = map.get("kind").and_then(Value::as_str);
+            let Some(kind) = kind.filter(|k| Kind::from_name(k).is_some()) else {
+                return Envelope::Other;
+            };
+            if !map.contains_key("spec") {
+                return Envelope::Other;
+            }
+            return match api {
+                Some(api) => {
+                    let api = match api {
+                        Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    };
+                    let msg = format!(
+                        "apiVersion `{api}` is not foureyes.dev/v1: this {kind} document is not checked and defines nothing"
+                    );
+                    Envelope::Unknown("/apiVersion", msg)
+                }
+                None => {
+                    let near = map.keys().find(|k| k.eq_ignore_ascii_case("apiVersion"));
+                    let found = near.map_or_else(String::new, |k| {
+                        format!(" (`{k}` is not it: keys are case-sensitive)")
+                    });
+                    let msg = format!(
+                        "a {kind} document without `apiVersion: foureyes.dev/v1`{found}: it is not checked and defines nothing"
+                    );
+                    Envelope::Unknown("", msg)
+                }
+            };
+        }
+    }
+    match map.get("kind") {
+        Some(Value::String(k)) => match Kind::from_name(k) {
+            Some(kind) => Envelope::Governance(kind),
+            None => {
+                let hint = crate::suggest::did_you_mean(k, kinds());
+                let all = kinds().collect::<Vec<_>>().join(", ");
+                let msg = format!("unknown kind `{k}`{hint} (the kinds are {all})");
+                Envelope::Unknown("/kind", msg)
+            }
+        },
+        Some(_) => Envelope::Unknown("/kind", "`kind` must be a string".into()),
+        None => Envelope::Unknown("", "missing `kind`".into()),
+    }
 }
 
 fn unescape(segment: &str) -> String {

@@ -81,9 +81,10 @@ pub struct Parsed {
     pub problems: Vec<Problem>,
 }
 
-/// Decodes file bytes as YAML text: UTF-8 (BOM stripped) or UTF-16 with a BOM.
-pub fn decode(mut bytes: Vec<u8>) -> Result<String, Problem> {
-    let utf16 = |big: bool, rest: &[u8]| -> Result<String, Problem> {
+/// Decodes file bytes as YAML text: UTF-8 (BOM stripped) or UTF-16 with a BOM. An error
+/// says where the text stops being text.
+pub fn decode(mut bytes: Vec<u8>) -> Result<String, (Pos, String)> {
+    let utf16 = |big: bool, rest: &[u8]| -> Result<String, (Pos, String)> {
         if !rest.len().is_multiple_of(2) {
             return Err(syntax_at_start("odd number of bytes in UTF-16 text"));
         }
@@ -109,32 +110,28 @@ pub fn decode(mut bytes: Vec<u8>) -> Result<String, Problem> {
     }
 }
 
-fn syntax_at_start(message: &str) -> Problem {
-    Problem::Syntax {
-        pos: Pos {
-            line: 1,
-            col: 1,
-            index: 0,
-        },
-        message: message.to_string(),
-    }
+fn syntax_at_start(message: &str) -> (Pos, String) {
+    let start = Pos {
+        line: 1,
+        col: 1,
+        index: 0,
+    };
+    (start, message.to_string())
 }
 
-fn utf8(bytes: Vec<u8>) -> Result<String, Problem> {
+fn utf8(bytes: Vec<u8>) -> Result<String, (Pos, String)> {
     String::from_utf8(bytes).map_err(|e| {
         let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         // valid_up_to is a char boundary, so this prefix is valid UTF-8.
         let text = std::str::from_utf8(good).unwrap_or_default();
         let line = text.matches('\n').count() as u32 + 1;
         let last = text.rsplit('\n').next().unwrap_or("");
-        Problem::Syntax {
-            pos: Pos {
-                line,
-                col: last.chars().count() as u32 + 1,
-                index: text.chars().count() as u32,
-            },
-            message: format!("invalid UTF-8 at byte {}", good.len()),
-        }
+        let pos = Pos {
+            line,
+            col: last.chars().count() as u32 + 1,
+            index: text.chars().count() as u32,
+        };
+        (pos, format!("invalid UTF-8 at byte {}", good.len()))
     })
 }
 

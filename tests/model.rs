@@ -350,3 +350,52 @@ fn the_lead_is_a_member_wherever_membership_is_asked_except_for_o005() {
         )
     );
 }
+
+#[test]
+fn messages_say_what_to_write() {
+    let repo = copy_fixture("clean");
+    let root = repo.path();
+    edit(
+        root,
+        "exceptions/EXC-2026-0001.yaml",
+        "  status: active",
+        "  status: actve\n  requestd_by: bob",
+    );
+    edit(
+        root,
+        "remediations/REM-2026-0001.yaml",
+        "found_on: 2026-11-10",
+        "found_on: 2026-1-5",
+    );
+    let team = "apiVersion: foureyes.dev/v1\nkind: Team\nmetadata: {id: extra}\nspec:\n  functions: [risk]\n  members: [alice, erin]\n";
+    write(
+        root,
+        "teams/kind.yaml",
+        &team.replace("kind: Team", "kind: team"),
+    );
+    write(
+        root,
+        "teams/handle.yaml",
+        &team.replace("[alice, erin]", "[@alice-ng, erin]"),
+    );
+    write(
+        root,
+        "remediations/REM-2026-0010.yaml",
+        "apiVersion: foureyes.dev/v1\nkind: Remediation\nmetadata: {id: REM-2026-0010}\nspec:\n  service: payments-api\n  finding: {id: CVE-2026-0010, severity: low}\n  found_on: 2026-11-31\n  status: open\n",
+    );
+    let (code, found) = check(root);
+    assert_eq!(
+        (code, found),
+        (
+            1,
+            vec![
+                "S001 exceptions/EXC-2026-0001.yaml:17:11 /spec/status `actve` is not one of `active`, `revoked`: did you mean `active`?".to_string(),
+                "S001 exceptions/EXC-2026-0001.yaml:18:3 /spec/requestd_by unknown field `requestd_by`: did you mean `requested_by`?".to_string(),
+                "S001 remediations/REM-2026-0001.yaml:9:13 /spec/found_on `2026-1-5` is not a date: write YYYY-MM-DD, e.g. 2026-01-05".to_string(),
+                "S001 remediations/REM-2026-0010.yaml:7:13 /spec/found_on `2026-11-31` is not a date: 2026-11 has 30 days".to_string(),
+                "P001 teams/handle.yaml:6:13 - unexpected `@`: YAML reserves it at the start of a value, so quote the value: \"@alice-ng\"".to_string(),
+                "P003 teams/kind.yaml:2:7 /kind unknown kind `team`: did you mean `Team`? (the kinds are People, Team, OwnershipMap, SlaPolicy, Exception, Remediation)".to_string(),
+            ]
+        )
+    );
+}

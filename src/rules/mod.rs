@@ -34,7 +34,7 @@ macro_rules! codes {
 }
 
 codes! {
-    P001 P002 P003 P004
+    P001 P002 P003 P004 P005
     S001
     R001 R002 R003 R004 R005 R006
     O001 O002 O003 O004 O005
