@@ -399,3 +399,33 @@ fn messages_say_what_to_write() {
         )
     );
 }
+
+#[test]
+fn positions_are_where_nodes_start() {
+    let repo = copy_fixture("clean");
+    let root = repo.path();
+    // A block scalar where a list belongs, and a block sequence not indented under its key.
+    edit(
+        root,
+        "exceptions/EXC-2026-0001.yaml",
+        "  compensating_controls: [WAF rule 9411 blocks the vulnerable endpoint]",
+        "  compensating_controls: >-  # one control | or more\n    WAF rule 9411 blocks the vulnerable endpoint",
+    );
+    edit(
+        root,
+        "exceptions/EXC-2026-0002.yaml",
+        "  approvals:\n    - by: dana.li@corp.example.com\n      on: 2026-11-06",
+        "  approvals:\n  - by: dana.li@corp.example.com\n    on: 2026-11-06\n  - {by: '@grace-v', on: 2026-11-06}",
+    );
+    let (code, found) = check(root);
+    assert_eq!(
+        (code, found),
+        (
+            1,
+            vec![
+                "S001 exceptions/EXC-2026-0001.yaml:12:26 /spec/compensating_controls \"WAF rule 9411 blocks the vulnerable endpoint\" is not of type \"array\"".to_string(),
+                "A003 exceptions/EXC-2026-0002.yaml:20:10 /spec/approvals/1/by approver `@grace-v` is not a member of `grc`, the service's risk owner".to_string(),
+            ]
+        )
+    );
+}
