@@ -104,7 +104,7 @@ impl Input {
 /// What the per-file stage learns from one file. It depends on the bytes alone, so a file
 /// with the same bytes elsewhere (the base commit) can reuse it.
 #[derive(Clone)]
-pub struct FileResult {
+pub(crate) struct FileResult {
     source: SourceFile,
     docs: Vec<Doc>,
     diagnostics: Vec<Diagnostic>,
@@ -112,7 +112,7 @@ pub struct FileResult {
 
 impl FileResult {
     /// The same result for a file named `rel` at position `index` of another file list.
-    pub fn renumbered(&self, index: usize, rel: String) -> FileResult {
+    pub(crate) fn renumbered(&self, index: usize, rel: String) -> FileResult {
         let mut r = self.clone();
         r.source.rel = rel;
         r.docs.iter_mut().for_each(|d| d.file = index);
@@ -122,7 +122,7 @@ impl FileResult {
 }
 
 /// Reads, parses, schema-checks and types one file, at position `index` of the file list.
-pub fn check_file(index: usize, rel: String, input: Input) -> FileResult {
+pub(crate) fn check_file(index: usize, rel: String, input: Input) -> FileResult {
     let mut out = FileResult {
         source: SourceFile {
             rel,
@@ -373,7 +373,7 @@ pub fn run_inputs(
 }
 
 /// The cross-document stage over the per-file results, in file order: model, rules, config.
-pub fn finish(
+pub(crate) fn finish(
     results: Vec<FileResult>,
     config: &Config,
     today: Date,

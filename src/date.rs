@@ -38,7 +38,7 @@ impl Date {
     }
 
     /// Why `s` is not a date, with the form to write, for S001.
-    pub fn problem(s: &str) -> String {
+    pub(crate) fn problem(s: &str) -> String {
         if let Some((y, m, d)) = fields(s) {
             if !(1..=12).contains(&m) {
                 return format!("`{s}` is not a date: there is no month {m}");

@@ -59,16 +59,16 @@ fn read_lenient<T: serde::de::DeserializeOwned + Default>(v: &Value) -> T {
 }
 
 impl<T> L<T> {
-    pub fn get(&self) -> Option<&T> {
+    pub(crate) fn get(&self) -> Option<&T> {
         self.0.as_ref()
     }
 }
 
 /// A list whose malformed items read as `None`, keeping indexes (and so pointers) intact.
-pub type List<T> = L<Vec<L<T>>>;
+pub(crate) type List<T> = L<Vec<L<T>>>;
 
 /// `(index, item)` for the well-formed items of a list.
-pub fn items<T>(list: &List<T>) -> impl Iterator<Item = (usize, &T)> {
+pub(crate) fn items<T>(list: &List<T>) -> impl Iterator<Item = (usize, &T)> {
     list.get()
         .into_iter()
         .flatten()
@@ -101,18 +101,18 @@ impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for Given<T> {
 pub struct Bounded<const MIN: i64, const MAX: i64>(i64);
 
 /// Day counts: `after_days`, `expiry_warning_days`.
-pub type Days = Bounded<0, 36500>;
+pub(crate) type Days = Bounded<0, 36500>;
 /// Deadlines and windows: `remediate_within_days`, `max_days`.
-pub type Deadline = Bounded<1, 36500>;
+pub(crate) type Deadline = Bounded<1, 36500>;
 /// `min_approvers`.
-pub type Approvers = Bounded<1, 100>;
+pub(crate) type Approvers = Bounded<1, 100>;
 
 impl<const MIN: i64, const MAX: i64> Bounded<MIN, MAX> {
-    pub fn new(n: i64) -> Option<Self> {
+    pub(crate) fn new(n: i64) -> Option<Self> {
         (MIN..=MAX).contains(&n).then_some(Bounded(n))
     }
 
-    pub fn get(self) -> i64 {
+    pub(crate) fn get(self) -> i64 {
         self.0
     }
 }
@@ -142,7 +142,7 @@ impl<'de, const MIN: i64, const MAX: i64> Deserialize<'de> for Bounded<MIN, MAX>
 pub struct MatchList<T>(Vec<T>);
 
 impl<T: PartialEq> MatchList<T> {
-    pub fn contains(&self, x: &T) -> bool {
+    pub(crate) fn contains(&self, x: &T) -> bool {
         self.0.contains(x)
     }
 }
@@ -178,14 +178,14 @@ pub enum Function {
 }
 
 impl Function {
-    pub const ALL: [Function; 5] = [
+    pub(crate) const ALL: [Function; 5] = [
         Function::Security,
         Function::Execution,
         Function::Service,
         Function::Risk,
         Function::Validation,
     ];
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Function::Security => "security",
             Function::Execution => "execution",
@@ -206,7 +206,8 @@ pub enum Level4 {
 }
 
 impl Level4 {
-    pub const ALL: [Level4; 4] = [Level4::Critical, Level4::High, Level4::Medium, Level4::Low];
+    pub(crate) const ALL: [Level4; 4] =
+        [Level4::Critical, Level4::High, Level4::Medium, Level4::Low];
 
     /// Position in [`Level4::ALL`].
     fn index(self) -> usize {
@@ -224,53 +225,53 @@ pub enum Requirement {
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct Metadata {
     #[serde(default)]
-    pub id: L<String>,
+    pub(crate) id: L<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct PersonDoc {
     #[serde(default)]
-    pub id: L<String>,
+    pub(crate) id: L<String>,
     #[serde(default)]
-    pub emails: List<String>,
+    pub(crate) emails: List<String>,
     #[serde(default)]
-    pub handles: List<String>,
+    pub(crate) handles: List<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct PeopleSpec {
     #[serde(default)]
-    pub people: List<PersonDoc>,
+    pub(crate) people: List<PersonDoc>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct TeamSpec {
     #[serde(default)]
-    pub functions: List<Function>,
+    pub(crate) functions: List<Function>,
     #[serde(default)]
-    pub members: List<String>,
+    pub(crate) members: List<String>,
     #[serde(default)]
-    pub lead: L<String>,
+    pub(crate) lead: L<String>,
     #[serde(default)]
-    pub scm: L<String>,
+    pub(crate) scm: L<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct Owners {
     #[serde(default)]
-    pub security: L<String>,
+    pub(crate) security: L<String>,
     #[serde(default)]
-    pub execution: L<String>,
+    pub(crate) execution: L<String>,
     #[serde(default)]
-    pub service: L<String>,
+    pub(crate) service: L<String>,
     #[serde(default)]
-    pub risk: L<String>,
+    pub(crate) risk: L<String>,
     #[serde(default)]
-    pub validation: L<String>,
+    pub(crate) validation: L<String>,
 }
 
 impl Owners {
-    pub fn of(&self, f: Function) -> Option<&String> {
+    pub(crate) fn of(&self, f: Function) -> Option<&String> {
         match f {
             Function::Security => self.security.get(),
             Function::Execution => self.execution.get(),
@@ -284,39 +285,39 @@ impl Owners {
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct Service {
     #[serde(default)]
-    pub id: L<String>,
+    pub(crate) id: L<String>,
     #[serde(default)]
-    pub criticality: Given<Level4>,
+    pub(crate) criticality: Given<Level4>,
     #[serde(default)]
-    pub owners: L<Owners>,
+    pub(crate) owners: L<Owners>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct ControlOwners {
     #[serde(default)]
-    pub control: L<String>,
+    pub(crate) control: L<String>,
     #[serde(default)]
-    pub remediation: L<String>,
+    pub(crate) remediation: L<String>,
     #[serde(default)]
-    pub risk: L<String>,
+    pub(crate) risk: L<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct Control {
     #[serde(default)]
-    pub id: L<String>,
+    pub(crate) id: L<String>,
     #[serde(default)]
-    pub services: List<String>,
+    pub(crate) services: List<String>,
     #[serde(default)]
-    pub owners: L<ControlOwners>,
+    pub(crate) owners: L<ControlOwners>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct OwnershipSpec {
     #[serde(default)]
-    pub services: List<Service>,
+    pub(crate) services: List<Service>,
     #[serde(default)]
-    pub controls: List<Control>,
+    pub(crate) controls: List<Control>,
 }
 
 /// A tier's conditions, read whole or not at all: a `match` the schema rejects in any part
@@ -325,16 +326,16 @@ pub struct OwnershipSpec {
 #[serde(deny_unknown_fields)]
 pub struct Match {
     #[serde(default, deserialize_with = "present")]
-    pub kev: Option<bool>,
+    pub(crate) kev: Option<bool>,
     #[serde(default, deserialize_with = "present")]
-    pub severity: Option<MatchList<Level4>>,
+    pub(crate) severity: Option<MatchList<Level4>>,
     #[serde(default, deserialize_with = "present")]
-    pub criticality: Option<MatchList<Level4>>,
+    pub(crate) criticality: Option<MatchList<Level4>>,
 }
 
 impl Match {
     /// Whether every condition given holds for findings of this class.
-    pub fn holds(&self, c: FindingClass) -> bool {
+    pub(crate) fn holds(&self, c: FindingClass) -> bool {
         self.kev.is_none_or(|k| k == c.kev)
             && self
                 .severity
@@ -348,48 +349,48 @@ impl Match {
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct Step {
     #[serde(default)]
-    pub after_days: L<Days>,
+    pub(crate) after_days: L<Days>,
     #[serde(default)]
-    pub to: L<String>,
+    pub(crate) to: L<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct TierExceptions {
     #[serde(default)]
-    pub allowed: L<bool>,
+    pub(crate) allowed: L<bool>,
     #[serde(default)]
-    pub max_days: L<Deadline>,
+    pub(crate) max_days: L<Deadline>,
     #[serde(default)]
-    pub min_approvers: L<Approvers>,
+    pub(crate) min_approvers: L<Approvers>,
     #[serde(default)]
-    pub compensating_controls: L<Requirement>,
+    pub(crate) compensating_controls: L<Requirement>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct Tier {
     #[serde(default)]
-    pub id: L<String>,
+    pub(crate) id: L<String>,
     #[serde(default, rename = "match")]
-    pub matches: L<Match>,
+    pub(crate) matches: L<Match>,
     #[serde(default)]
-    pub remediate_within_days: L<Deadline>,
+    pub(crate) remediate_within_days: L<Deadline>,
     #[serde(default)]
-    pub escalation: List<Step>,
+    pub(crate) escalation: List<Step>,
     #[serde(default)]
-    pub exceptions: L<TierExceptions>,
+    pub(crate) exceptions: L<TierExceptions>,
     #[serde(default)]
-    pub verification: L<Requirement>,
+    pub(crate) verification: L<Requirement>,
 }
 
 impl Tier {
-    pub fn exceptions_allowed(&self) -> bool {
+    pub(crate) fn exceptions_allowed(&self) -> bool {
         self.exceptions
             .get()
             .and_then(|e| e.allowed.get().copied())
             .unwrap_or(true)
     }
 
-    pub fn min_approvers(&self) -> i64 {
+    pub(crate) fn min_approvers(&self) -> i64 {
         self.exceptions
             .get()
             .and_then(|e| e.min_approvers.get())
@@ -408,10 +409,10 @@ impl Tier {
 /// match sets alike; another match dimension is another field here (and in [`Match::holds`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FindingClass {
-    pub kev: bool,
-    pub severity: Level4,
+    pub(crate) kev: bool,
+    pub(crate) severity: Level4,
     /// The service's criticality; None when the service declares none.
-    pub criticality: Option<Level4>,
+    pub(crate) criticality: Option<Level4>,
 }
 
 impl FindingClass {
@@ -471,19 +472,19 @@ impl ClassSet {
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct SlaSpec {
     #[serde(default)]
-    pub expiry_warning_days: L<Days>,
+    pub(crate) expiry_warning_days: L<Days>,
     #[serde(default)]
-    pub tiers: List<Tier>,
+    pub(crate) tiers: List<Tier>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct Finding {
     #[serde(default)]
-    pub id: L<String>,
+    pub(crate) id: L<String>,
     #[serde(default)]
-    pub severity: L<Level4>,
+    pub(crate) severity: L<Level4>,
     #[serde(default)]
-    pub kev: Given<bool>,
+    pub(crate) kev: Given<bool>,
 }
 
 impl Finding {
@@ -508,7 +509,7 @@ impl Finding {
 }
 
 /// A list field that is absent or empty; a malformed one (a schema error) is not "none".
-pub fn none_listed(v: &Option<Value>) -> bool {
+pub(crate) fn none_listed(v: &Option<Value>) -> bool {
     match v {
         None => true,
         Some(Value::Array(a)) => a.is_empty(),
@@ -519,9 +520,9 @@ pub fn none_listed(v: &Option<Value>) -> bool {
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct Approval {
     #[serde(default)]
-    pub by: L<String>,
+    pub(crate) by: L<String>,
     #[serde(default)]
-    pub on: L<Date>,
+    pub(crate) on: L<Date>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -534,32 +535,32 @@ pub enum ExceptionStatus {
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct ExceptionSpec {
     #[serde(default)]
-    pub service: L<String>,
+    pub(crate) service: L<String>,
     #[serde(default)]
-    pub finding: L<Finding>,
+    pub(crate) finding: L<Finding>,
     #[serde(default)]
-    pub tier: L<String>,
+    pub(crate) tier: L<String>,
     #[serde(default)]
-    pub requested_by: L<String>,
+    pub(crate) requested_by: L<String>,
     #[serde(default)]
-    pub requested_on: L<Date>,
+    pub(crate) requested_on: L<Date>,
     #[serde(default)]
-    pub compensating_controls: Option<Value>,
+    pub(crate) compensating_controls: Option<Value>,
     #[serde(default)]
-    pub approvals: List<Approval>,
+    pub(crate) approvals: List<Approval>,
     #[serde(default)]
-    pub expires: L<Date>,
+    pub(crate) expires: L<Date>,
     #[serde(default)]
-    pub status: L<ExceptionStatus>,
+    pub(crate) status: L<ExceptionStatus>,
 }
 
 impl ExceptionSpec {
     /// Active unless it says `revoked`.
-    pub fn active(&self) -> bool {
+    pub(crate) fn active(&self) -> bool {
         self.status.get() != Some(&ExceptionStatus::Revoked)
     }
     /// Granted on = the latest approval date.
-    pub fn granted_on(&self) -> Option<Date> {
+    pub(crate) fn granted_on(&self) -> Option<Date> {
         items(&self.approvals)
             .filter_map(|(_, a)| a.on.get().copied())
             .max()
@@ -577,36 +578,36 @@ pub enum RemediationStatus {
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct Verification {
     #[serde(default)]
-    pub by: L<String>,
+    pub(crate) by: L<String>,
     #[serde(default)]
-    pub on: L<Date>,
+    pub(crate) on: L<Date>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct RemediationSpec {
     #[serde(default)]
-    pub service: L<String>,
+    pub(crate) service: L<String>,
     #[serde(default)]
-    pub finding: L<Finding>,
+    pub(crate) finding: L<Finding>,
     #[serde(default)]
-    pub tier: L<String>,
+    pub(crate) tier: L<String>,
     #[serde(default)]
-    pub found_on: L<Date>,
+    pub(crate) found_on: L<Date>,
     #[serde(default)]
-    pub status: L<RemediationStatus>,
+    pub(crate) status: L<RemediationStatus>,
     #[serde(default)]
-    pub implemented_by: L<String>,
+    pub(crate) implemented_by: L<String>,
     #[serde(default)]
-    pub completed_on: L<Date>,
+    pub(crate) completed_on: L<Date>,
     #[serde(default)]
-    pub evidence: Option<Value>,
+    pub(crate) evidence: Option<Value>,
     /// Present (even if malformed) means a verification was recorded.
     #[serde(default)]
-    pub verification: Option<Value>,
+    pub(crate) verification: Option<Value>,
 }
 
 impl RemediationSpec {
-    pub fn verification(&self) -> Option<Verification> {
+    pub(crate) fn verification(&self) -> Option<Verification> {
         self.verification.as_ref().map(read_lenient)
     }
 }
@@ -640,7 +641,7 @@ impl Kind {
             Kind::Remediation => "Remediation",
         }
     }
-    pub fn from_name(s: &str) -> Option<Kind> {
+    pub(crate) fn from_name(s: &str) -> Option<Kind> {
         Kind::ALL.into_iter().find(|k| k.name() == s)
     }
 }
@@ -658,15 +659,15 @@ pub enum Body {
 /// A governance document: where it is, its id and its typed spec.
 #[derive(Debug, Clone)]
 pub struct Doc {
-    pub file: usize,
+    pub(crate) file: usize,
     /// Index among all YAML documents of the file.
-    pub index: usize,
-    pub id: Option<String>,
-    pub body: Body,
+    pub(crate) index: usize,
+    pub(crate) id: Option<String>,
+    pub(crate) body: Body,
 }
 
 impl Doc {
-    pub fn kind(&self) -> Kind {
+    pub(crate) fn kind(&self) -> Kind {
         match self.body {
             Body::People(_) => Kind::People,
             Body::Team(_) => Kind::Team,
@@ -678,7 +679,7 @@ impl Doc {
     }
 
     /// Reads a document leniently; `value` has already passed the envelope checks.
-    pub fn from_value(file: usize, index: usize, kind: Kind, value: &Value) -> Doc {
+    pub(crate) fn from_value(file: usize, index: usize, kind: Kind, value: &Value) -> Doc {
         fn spec<T: serde::de::DeserializeOwned + Default>(v: &Value) -> T {
             v.get("spec").map(read_lenient).unwrap_or_default()
         }
@@ -703,19 +704,19 @@ impl Doc {
     }
 }
 
-pub type PersonId = usize;
+pub(crate) type PersonId = usize;
 
 /// A record (Exception or Remediation) as tier checks see it: its document, service,
 /// finding and declared tier.
-pub type Record<'a> = (&'a Doc, &'a L<String>, &'a L<Finding>, &'a L<String>);
+pub(crate) type Record<'a> = (&'a Doc, &'a L<String>, &'a L<Finding>, &'a L<String>);
 
 pub(crate) struct Team<'a> {
-    pub doc: usize,
-    pub spec: &'a TeamSpec,
+    pub(crate) doc: usize,
+    pub(crate) spec: &'a TeamSpec,
     /// The persons of `members` and the `lead`: the lead counts as a member wherever a rule
     /// asks whether a person is one (O005 reads `members` itself).
-    pub members: HashSet<PersonId>,
-    pub functions: HashSet<Function>,
+    pub(crate) members: HashSet<PersonId>,
+    pub(crate) functions: HashSet<Function>,
 }
 
 /// The tier that governs a record's finding.
@@ -734,11 +735,11 @@ pub(crate) enum Governing<'a> {
 /// (its service is absent, malformed or unknown: S001 or R003) is skipped by every rule that
 /// needs its service, its owners or its tier.
 pub(crate) struct Resolved<'a> {
-    pub service: &'a Service,
-    pub governing: Governing<'a>,
+    pub(crate) service: &'a Service,
+    pub(crate) governing: Governing<'a>,
     /// The declared `tier` and the tier of that id, when the record declares one and the
     /// policy's tier order is known; `(id, None)` when no tier has that id (R004).
-    pub declared: Option<(&'a str, Option<&'a Tier>)>,
+    pub(crate) declared: Option<(&'a str, Option<&'a Tier>)>,
 }
 
 /// The governing policy's tiers, when their order is known: `tiers` is a non-empty list of
@@ -790,13 +791,13 @@ impl<'a> TierOrder<'a> {
 
 /// The indexes built once over all documents (in sorted order, so "first" wins).
 pub(crate) struct Model<'a> {
-    pub docs: &'a [Doc],
-    pub today: Date,
+    pub(crate) docs: &'a [Doc],
+    pub(crate) today: Date,
     person_ids: HashMap<&'a str, PersonId>,
     emails: HashMap<String, PersonId>,
     handles: HashMap<String, PersonId>,
-    pub teams: HashMap<&'a str, Team<'a>>,
-    pub services: HashMap<&'a str, &'a Service>,
+    pub(crate) teams: HashMap<&'a str, Team<'a>>,
+    pub(crate) services: HashMap<&'a str, &'a Service>,
     /// The governing SlaPolicy (the first one).
     policy: Option<&'a SlaSpec>,
     tier_order: Option<TierOrder<'a>>,
@@ -805,13 +806,13 @@ pub(crate) struct Model<'a> {
     /// Records whose service resolves, by (file, document index).
     resolved: HashMap<(usize, usize), Resolved<'a>>,
     /// Each checked file's path relative to the root, by file index.
-    pub paths: Vec<&'a str>,
+    pub(crate) paths: Vec<&'a str>,
     /// The repository's CODEOWNERS, when it has one.
-    pub codeowners: Option<&'a Codeowners>,
+    pub(crate) codeowners: Option<&'a Codeowners>,
 }
 
 impl<'a> Model<'a> {
-    pub fn build(
+    pub(crate) fn build(
         docs: &'a [Doc],
         today: Date,
         paths: Vec<&'a str>,
@@ -943,7 +944,7 @@ impl<'a> Model<'a> {
     }
 
     /// Resolves a person reference: `@handle` and e-mails case-insensitively, ids exactly.
-    pub fn person(&self, r: &str) -> Option<PersonId> {
+    pub(crate) fn person(&self, r: &str) -> Option<PersonId> {
         if let Some(handle) = r.strip_prefix('@') {
             self.handles.get(&handle.to_lowercase()).copied()
         } else if r.contains('@') {
@@ -954,19 +955,19 @@ impl<'a> Model<'a> {
     }
 
     /// The governing policy's `expiry_warning_days`, 14 when not given.
-    pub fn expiry_warning_days(&self) -> i64 {
+    pub(crate) fn expiry_warning_days(&self) -> i64 {
         self.policy
             .and_then(|p| p.expiry_warning_days.get())
             .map_or(14, |d| d.get())
     }
 
     /// What the model resolved about a record; None when its service does not resolve.
-    pub fn resolved(&self, doc: &Doc) -> Option<&Resolved<'a>> {
+    pub(crate) fn resolved(&self, doc: &Doc) -> Option<&Resolved<'a>> {
         self.resolved.get(&(doc.file, doc.index))
     }
 
     /// The tier that governs a record, when it is known.
-    pub fn tier_of(&self, doc: &Doc) -> Option<&'a Tier> {
+    pub(crate) fn tier_of(&self, doc: &Doc) -> Option<&'a Tier> {
         match self.resolved(doc)?.governing {
             Governing::Tier(t) => Some(t),
             Governing::NoTier | Governing::Unknown => None,
@@ -974,31 +975,35 @@ impl<'a> Model<'a> {
     }
 
     /// The team owning `function` for a record's service, if both resolve.
-    pub fn owner_team(&self, doc: &Doc, function: Function) -> Option<&Team<'a>> {
+    pub(crate) fn owner_team(&self, doc: &Doc, function: Function) -> Option<&Team<'a>> {
         let team = self.owner_id(doc, function)?;
         self.teams.get(team)
     }
 
     /// The team id a record's service names as the owner of `function` (resolved or not).
-    pub fn owner_id(&self, doc: &Doc, function: Function) -> Option<&'a str> {
+    pub(crate) fn owner_id(&self, doc: &Doc, function: Function) -> Option<&'a str> {
         let owners = self.resolved(doc)?.service.owners.get()?;
         owners.of(function).map(String::as_str)
     }
 
     /// Whether an active, unexpired exception covers this service and finding id.
-    pub fn covered(&self, service: &str, finding: &str) -> bool {
+    pub(crate) fn covered(&self, service: &str, finding: &str) -> bool {
         self.covering.contains(&(service, finding))
     }
 
     /// The exception documents, with their specs.
-    pub fn exceptions(&self) -> impl Iterator<Item = (&'a Doc, &'a ExceptionSpec)> + use<'a> {
+    pub(crate) fn exceptions(
+        &self,
+    ) -> impl Iterator<Item = (&'a Doc, &'a ExceptionSpec)> + use<'a> {
         self.docs.iter().filter_map(|d| match &d.body {
             Body::Exception(e) => Some((d, e)),
             _ => None,
         })
     }
 
-    pub fn remediations(&self) -> impl Iterator<Item = (&'a Doc, &'a RemediationSpec)> + use<'a> {
+    pub(crate) fn remediations(
+        &self,
+    ) -> impl Iterator<Item = (&'a Doc, &'a RemediationSpec)> + use<'a> {
         self.docs.iter().filter_map(|d| match &d.body {
             Body::Remediation(r) => Some((d, r)),
             _ => None,
@@ -1006,7 +1011,7 @@ impl<'a> Model<'a> {
     }
 
     /// Every record, Exceptions then Remediations.
-    pub fn records(&self) -> impl Iterator<Item = Record<'a>> + use<'a> {
+    pub(crate) fn records(&self) -> impl Iterator<Item = Record<'a>> + use<'a> {
         let exceptions = self
             .exceptions()
             .map(|(d, e)| (d, &e.service, &e.finding, &e.tier));
@@ -1019,7 +1024,7 @@ impl<'a> Model<'a> {
 
 impl ExceptionSpec {
     /// Covers its service and finding on `today`: active and not yet expired.
-    pub fn covers(&self, today: Date) -> bool {
+    pub(crate) fn covers(&self, today: Date) -> bool {
         self.active() && self.expires.get().is_some_and(|e| *e >= today)
     }
 }

@@ -12,10 +12,10 @@ use saphyr_parser::{Event, Parser, ScalarStyle, Span as YSpan, Tag};
 use serde_json::{Map, Number, Value};
 
 /// Safety limits; a file that exceeds one is reported as P004 and not checked further.
-pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
-pub const MAX_DEPTH: usize = 64;
-pub const MAX_ALIAS_NODES: usize = 10_000;
-pub const MAX_ALIAS_BYTES: usize = 1 << 20;
+pub(crate) const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+pub(crate) const MAX_DEPTH: usize = 64;
+pub(crate) const MAX_ALIAS_NODES: usize = 10_000;
+pub(crate) const MAX_ALIAS_BYTES: usize = 1 << 20;
 /// Copies of anchored nodes kept for aliases, per file; past this an alias is refused.
 const MAX_KEPT_NODES: usize = 10 * MAX_ALIAS_NODES;
 const MAX_KEPT_BYTES: usize = 8 * MAX_ALIAS_BYTES;
@@ -83,7 +83,7 @@ pub struct Parsed {
 
 /// Decodes file bytes as YAML text: UTF-8 (BOM stripped) or UTF-16 with a BOM. An error
 /// says where the text stops being text.
-pub fn decode(mut bytes: Vec<u8>) -> Result<String, (Pos, String)> {
+pub(crate) fn decode(mut bytes: Vec<u8>) -> Result<String, (Pos, String)> {
     let utf16 = |big: bool, rest: &[u8]| -> Result<String, (Pos, String)> {
         if !rest.len().is_multiple_of(2) {
             return Err(syntax_at_start("odd number of bytes in UTF-16 text"));
@@ -694,7 +694,7 @@ fn key_string(v: Value) -> String {
     }
 }
 
-pub fn escape_into(out: &mut String, segment: &str) {
+pub(crate) fn escape_into(out: &mut String, segment: &str) {
     for c in segment.chars() {
         match c {
             '~' => out.push_str("~0"),

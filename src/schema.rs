@@ -39,10 +39,10 @@ fn compiled(kind: Kind) -> &'static (Value, Validator) {
 }
 
 /// One schema violation: where (pointer, and whether the key itself is at fault) and what.
-pub struct Violation {
-    pub pointer: String,
-    pub key: bool,
-    pub message: String,
+pub(crate) struct Violation {
+    pub(crate) pointer: String,
+    pub(crate) key: bool,
+    pub(crate) message: String,
 }
 
 pub(crate) fn validate(kind: Kind, value: &Value) -> Vec<Violation> {
