@@ -917,6 +917,28 @@ mod tests {
     }
 
     #[test]
+    fn positions_stay_exact_through_many_nodes_of_non_ascii_text() {
+        let entry =
+            |i: usize| format!("k{i}: # ünïcödé | > -\n  - |\n    ß{i}\n  - x\nl{i}:\n- >-\n  é\n");
+        let text: String = (0..2000).map(entry).collect();
+        let p = parse(&text, true);
+        let chars: Vec<char> = text.chars().collect();
+        let lines = entry(0).matches('\n').count() as u32;
+        for i in [0, 1, 1999] {
+            let spans = &p.docs[0].spans;
+            let at = |ptr: String| {
+                let s = spans[&ptr].1.start;
+                (s.line, s.col, chars[s.index as usize])
+            };
+            let top = i as u32 * lines;
+            assert_eq!(at(format!("/k{i}")), (top + 2, 3, '-'));
+            assert_eq!(at(format!("/k{i}/0")), (top + 2, 5, '|'));
+            assert_eq!(at(format!("/l{i}")), (top + 6, 1, '-'));
+            assert_eq!(at(format!("/l{i}/0")), (top + 6, 3, '>'));
+        }
+    }
+
+    #[test]
     fn look_ahead_is_bounded_but_text_may_end_at_the_bound() {
         let scalar = "x".repeat(MAX_LOOKAHEAD);
         let p = parse(&scalar, false);
