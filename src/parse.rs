@@ -185,6 +185,11 @@ struct Open {
     span: Span,
     weight: Weight,
     path_len: usize,
+    /// A block collection (with spans): it ends where its last node does, not where saphyr
+    /// ends it (at the next node, lines later).
+    block: bool,
+    /// Where its last node so far ends.
+    last_end: Pos,
 }
 
 struct Builder<'t> {
@@ -337,7 +342,11 @@ impl Builder<'_> {
                     },
                     _ => span,
                 };
-                return self.open(seq, anchor, span);
+                let block = self
+                    .spans_of
+                    .as_mut()
+                    .is_some_and(|t| !t.is_flow(span.start));
+                return self.open(seq, anchor, span, block);
             }
             Event::SequenceEnd | Event::MappingEnd => match self.close(span) {
                 Some(done) => done,
@@ -383,7 +392,7 @@ impl Builder<'_> {
         Ok(Some((v, w)))
     }
 
-    fn open(&mut self, seq: bool, anchor: usize, span: Span) -> Step {
+    fn open(&mut self, seq: bool, anchor: usize, span: Span, block: bool) -> Step {
         if self.frames.len() >= MAX_DEPTH {
             return Step::Limit(too_deep());
         }
@@ -405,6 +414,8 @@ impl Builder<'_> {
             span,
             weight: Weight::default(),
             path_len,
+            block,
+            last_end: span.end,
         });
         Step::Go
     }
@@ -426,7 +437,7 @@ impl Builder<'_> {
         }
         let span = Span {
             start: open.span.start,
-            end: end.end,
+            end: if open.block { open.last_end } else { end.end },
         };
         Some((v, span, w))
     }
@@ -465,6 +476,15 @@ impl<'t> Text<'t> {
         }
         self.at = (chars, bytes);
         bytes
+    }
+
+    /// Whether the collection starting at `start` is a flow one: `[` or `{` after any
+    /// anchor and tag.
+    fn is_flow(&mut self, start: Pos) -> bool {
+        let b = self.byte(start.index);
+        let mut words = self.text[b..].split_ascii_whitespace();
+        let first = words.find(|w| !w.starts_with(['&', '!']));
+        first.is_some_and(|w| w.starts_with(['[', '{']))
     }
 
     /// saphyr starts a block sequence that is not indented under its key after its first
@@ -631,6 +651,7 @@ impl Builder<'_> {
             let dup = map.contains_key(&k);
             if let Some(open) = self.open.last_mut() {
                 open.weight.bytes += k.len();
+                open.last_end = span.end;
             }
             if let Some(Frame::Map { key, skip, .. }) = self.frames.last_mut() {
                 *key = Some((k, span));
@@ -649,6 +670,7 @@ impl Builder<'_> {
         self.path_bytes += self.child_path_len();
         if let Some(open) = self.open.last_mut() {
             open.weight = open.weight.plus(w);
+            open.last_end = span.end;
         }
         let top = self.frames.last()?;
         if self.spans_of.is_some() {
@@ -878,6 +900,15 @@ mod tests {
                 (14, 5, 'a'),
             ]
         );
+        // A block collection ends where its last node does, a flow one after its bracket.
+        let p = parse(text, true);
+        let end = |ptr: &str| {
+            let e = p.docs[0].spans[ptr].1.end;
+            (e.line, e.col)
+        };
+        assert_eq!(end("/spec/approvals"), (4, 10));
+        assert_eq!(end("/spec/approvals/1"), (4, 10));
+        assert_eq!(end("/spec/flow"), (12, 12));
     }
 
     #[test]
