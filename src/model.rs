@@ -464,6 +464,10 @@ impl ClassSet {
         self.0 & !other.0 == 0
     }
 
+    fn union(self, other: ClassSet) -> ClassSet {
+        ClassSet(self.0 | other.0)
+    }
+
     fn classes(self) -> impl Iterator<Item = FindingClass> {
         FindingClass::all().filter(move |c| self.contains(*c))
     }
@@ -770,7 +774,7 @@ impl<'a> TierOrder<'a> {
                 for c in set.classes().filter(|c| !taken.contains(*c)) {
                     order.governing[c.index()] = Some(tier);
                 }
-                taken = ClassSet(taken.0 | set.0);
+                taken = taken.union(set);
             }
         }
         Some(order)
