@@ -12,7 +12,7 @@ use crate::date::Date;
 use crate::diagnostic::Severity::{Error, Warning};
 use crate::diagnostic::{Diagnostic, Loc, Record};
 use crate::model::{
-    Approval, Body, Doc, ExceptionSpec, Finding, Function, Kind, L, Level4, Model, TeamSpec, items,
+    Approval, Body, Doc, ExceptionSpec, Finding, Function, Given, Kind, L, Level4, Model, TeamSpec, items,
 };
 
 pub const RULES: &[Rule] = &[
@@ -124,12 +124,14 @@ fn finding_eased(was: &L<Finding>, now: &L<Finding>, out: &mut Vec<Change>) {
             n,
         ));
     }
-    if was.kev.get() == Some(&true) && now.kev.get() != Some(&true) {
-        let (pointer, to) = match now.kev.get() {
-            Some(k) => ("/spec/finding/kev", k.to_string()),
-            None => ("/spec/finding", "absent (false)".to_string()),
+    // A malformed `kev` now is S001's: it could be anything, so it is not judged here.
+    if matches!(was.kev, Given::Valid(true)) {
+        let (pointer, to) = match now.kev {
+            Given::Valid(false) => ("/spec/finding/kev", "false"),
+            Given::Missing => ("/spec/finding", "absent (false)"),
+            Given::Valid(true) | Given::Malformed => return,
         };
-        out.push(Change::new(pointer, "finding.kev", "true".into(), to));
+        out.push(Change::new(pointer, "finding.kev", "true".into(), to.into()));
     }
 }
 
@@ -195,7 +197,7 @@ fn extension_without_reapproval(m: &Model, out: &mut Vec<Diagnostic>) {
         let mut refused = Vec::new();
         let mut reapproved = false;
         for (_, a) in items(&now.approvals).filter(|(_, a)| later(a)) {
-            match approval_flaw(m, now, a) {
+            match approval_flaw(m, doc, now, a) {
                 None => reapproved = true,
                 Some(flaw) => refused.push(flaw),
             }
@@ -248,7 +250,12 @@ struct Flaw<'a> {
 /// Why an approval does not count as the re-approval G001 asks for, or `None` when it does:
 /// its `by` is a person who is not the requester, is in the risk team and not in the
 /// executing team (A001–A003), and its `on` is not after today.
-fn approval_flaw<'a>(m: &Model, e: &ExceptionSpec, a: &'a Approval) -> Option<Flaw<'a>> {
+fn approval_flaw<'a>(
+    m: &Model,
+    doc: &Doc,
+    e: &ExceptionSpec,
+    a: &'a Approval,
+) -> Option<Flaw<'a>> {
     let by = a.by.get()?;
     let on = *a.on.get()?;
     let flaw = |reason: String| Some(Flaw { by, on, reason });
@@ -263,7 +270,7 @@ fn approval_flaw<'a>(m: &Model, e: &ExceptionSpec, a: &'a Approval) -> Option<Fl
         return flaw("is the requester's own".into());
     }
     let team_name = |doc: usize| m.docs[doc].id.as_deref().unwrap_or("?").to_string();
-    match m.risk_team(e) {
+    match m.risk_team(doc) {
         Some(t) if t.members.contains(&person) => {}
         Some(t) => {
             return flaw(format!(
@@ -273,7 +280,7 @@ fn approval_flaw<'a>(m: &Model, e: &ExceptionSpec, a: &'a Approval) -> Option<Fl
         }
         None => return flaw("cannot be judged: the risk team does not resolve".into()),
     }
-    if let Some(t) = m.executing_team(e)
+    if let Some(t) = m.executing_team(doc)
         && t.members.contains(&person)
     {
         return flaw(format!(
@@ -412,8 +419,8 @@ fn codeowners_gap(m: &Model, out: &mut Vec<Diagnostic>) {
         let Some(service) = e.service.get() else {
             continue;
         };
-        let team_id = m.risk_owner(Some(service));
-        let team = m.owner_team(Some(service), Function::Risk);
+        let team_id = m.owner_id(doc, Function::Risk);
+        let team = m.owner_team(doc, Function::Risk);
         let (Some(team_id), Some(team)) = (team_id, team) else {
             continue; // R003 / R001
         };
