@@ -515,7 +515,11 @@ impl Side {
     }
 
     /// The model over this side's documents.
-    pub(crate) fn model<'a>(&'a self, today: Date, codeowners: Option<&'a Codeowners>) -> Model<'a> {
+    pub(crate) fn model<'a>(
+        &'a self,
+        today: Date,
+        codeowners: Option<&'a Codeowners>,
+    ) -> Model<'a> {
         let paths = self.files.iter().map(|f| f.rel.as_str()).collect();
         let mut model = Model::build(&self.docs, today, paths, codeowners);
         model.incomplete = self

@@ -673,6 +673,47 @@ fn pr_mode_on_a_subdirectory_skips_its_submodules() {
     assert_run(&check(&gov, &["--base", "HEAD"]), 0, &[]);
 }
 
+/// What Git LFS commits in place of a file it tracks.
+const LFS_POINTER: &str = "version https://git-lfs.github.com/spec/v1
+oid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393
+size 12345
+";
+
+#[test]
+fn lfs_pointers_at_base_are_p005_like_on_disk() {
+    let g = Git::new();
+    g.git(&["checkout", "-q", "main"]);
+    g.write("remediations/archive.yaml", LFS_POINTER);
+    g.commit("an archive kept in LFS");
+    g.git(&["checkout", "-q", "-B", "feature"]);
+    let p005 = ["P005 error remediations/archive.yaml - -"];
+    assert_run(&check(g.path(), &[]), 1, &p005);
+    // The same pointer at base: not new.
+    assert_run(&check(g.path(), &["--base", "HEAD"]), 0, &[]);
+    assert_run(&pr(&g), 0, &[]);
+    // Fetched (the content is on disk now): its records are judged, and nothing is gone.
+    g.write(
+        "remediations/archive.yaml",
+        &std::fs::read_to_string(g.path().join("remediations/REM-2026-0001.yaml"))
+            .unwrap()
+            .replace("REM-2026-0001", "REM-2026-0900"),
+    );
+    assert_run(&pr(&g), 0, &[]);
+}
+
+#[test]
+fn a_record_whose_file_became_an_lfs_pointer_is_not_deleted() {
+    let g = Git::new();
+    g.write("remediations/REM-2026-0001.yaml", LFS_POINTER);
+    g.commit("moved to LFS");
+    // P005 says why its records cannot be read; G002 does not call them deleted.
+    assert_run(
+        &pr(&g),
+        1,
+        &["P005 error remediations/REM-2026-0001.yaml - -"],
+    );
+}
+
 /// Writes a YAML file of at least `mib` MiB of comment lines, a MiB at a time (the test
 /// process itself stays small: a child's peak memory counts its parent's at fork).
 fn write_big_yaml(path: &Path, mib: usize) {

@@ -12,7 +12,8 @@ use crate::date::Date;
 use crate::diagnostic::Severity::{Error, Warning};
 use crate::diagnostic::{Diagnostic, Loc, Record};
 use crate::model::{
-    Approval, Body, Doc, ExceptionSpec, Finding, Function, Given, Kind, L, Level4, Model, TeamSpec, items,
+    Approval, Body, Doc, ExceptionSpec, Finding, Function, Given, Kind, L, Level4, Model, TeamSpec,
+    items,
 };
 
 pub const RULES: &[Rule] = &[
@@ -131,7 +132,12 @@ fn finding_eased(was: &L<Finding>, now: &L<Finding>, out: &mut Vec<Change>) {
             Given::Missing => ("/spec/finding", "absent (false)"),
             Given::Valid(true) | Given::Malformed => return,
         };
-        out.push(Change::new(pointer, "finding.kev", "true".into(), to.into()));
+        out.push(Change::new(
+            pointer,
+            "finding.kev",
+            "true".into(),
+            to.into(),
+        ));
     }
 }
 
@@ -250,12 +256,7 @@ struct Flaw<'a> {
 /// Why an approval does not count as the re-approval G001 asks for, or `None` when it does:
 /// its `by` is a person who is not the requester, is in the risk team and not in the
 /// executing team (A001–A003), and its `on` is not after today.
-fn approval_flaw<'a>(
-    m: &Model,
-    doc: &Doc,
-    e: &ExceptionSpec,
-    a: &'a Approval,
-) -> Option<Flaw<'a>> {
+fn approval_flaw<'a>(m: &Model, doc: &Doc, e: &ExceptionSpec, a: &'a Approval) -> Option<Flaw<'a>> {
     let by = a.by.get()?;
     let on = *a.on.get()?;
     let flaw = |reason: String| Some(Flaw { by, on, reason });
