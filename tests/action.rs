@@ -112,6 +112,8 @@ struct Options<'a> {
     release_url: Option<String>,
     /// Stop after the step with this id.
     last_step: Option<&'a str>,
+    /// The binary under test is on PATH even when the install step runs.
+    preinstalled: bool,
 }
 
 fn run_action(workspace: &Path, inputs: &[(&str, &str)]) -> ActionRun {
@@ -145,9 +147,9 @@ fn run_with(workspace: &Path, options: Options) -> ActionRun {
     let summary = runner_temp.path().join("step_summary.md");
     std::fs::write(&summary, "").unwrap();
     let bin = Path::new(env!("CARGO_BIN_EXE_foureyes")).parent().unwrap();
-    let path = match options.release_url {
-        Some(_) => std::env::var("PATH").unwrap(),
-        None => format!("{}:{}", bin.display(), std::env::var("PATH").unwrap()),
+    let path = match options.release_url.is_none() || options.preinstalled {
+        true => format!("{}:{}", bin.display(), std::env::var("PATH").unwrap()),
+        false => std::env::var("PATH").unwrap(),
     };
 
     let mut exit = 0;
@@ -560,6 +562,7 @@ fn action_builds_from_source_only_when_no_release_matches() {
         inputs: INSTALL_INPUTS,
         release_url: Some(serve(server.path().to_path_buf())),
         last_step: Some("cache-key"),
+        ..Options::default()
     };
     let run = run_with(repo.path(), options);
     assert_eq!(run.exit, 0, "{}", run.stdout);
@@ -607,4 +610,36 @@ fn action_refuses_a_version_that_is_not_a_release_tag() {
         );
         assert!(!run.steps["install"].contains_key("build"));
     }
+}
+
+#[test]
+fn action_uses_the_same_version_already_on_the_runner() {
+    // Nothing to download: the release host is empty, and the binary on PATH is this version.
+    let server = tempfile::tempdir().unwrap();
+    let repo = in_repo(&manifest_dir().join("policies"));
+    let options = Options {
+        inputs: INSTALL_INPUTS,
+        release_url: Some(serve(server.path().to_path_buf())),
+        preinstalled: true,
+        ..Options::default()
+    };
+    let run = run_with(repo.path(), options);
+    assert_eq!(run.exit, 0, "{}", run.stdout);
+    assert_eq!(
+        run.steps["install"]["bin"],
+        Path::new(env!("CARGO_BIN_EXE_foureyes"))
+            .display()
+            .to_string()
+    );
+    assert!(!run.steps["install"].contains_key("build"));
+    assert_eq!(run.outputs, outputs("0", "0", ""));
+    // Another version on PATH does not count.
+    let options = Options {
+        inputs: &[("version", "v9.9.9")],
+        release_url: Some(serve(server.path().to_path_buf())),
+        preinstalled: true,
+        last_step: Some("install"),
+    };
+    let run = run_with(repo.path(), options);
+    assert_eq!(run.steps["install"]["build"], "true", "{}", run.stdout);
 }
