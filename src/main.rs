@@ -3,16 +3,15 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use foureyes::check;
 use foureyes::config::{self, Config};
 use foureyes::date::Date;
 use foureyes::diagnostic::Severity;
 use foureyes::locate;
 use foureyes::model::Kind;
-use foureyes::pr;
 use foureyes::render::{self, Report};
 use foureyes::rules::{self, Code};
 use foureyes::schema;
+use foureyes::scope::Scope;
 use foureyes::{init, output};
 
 #[derive(Parser)]
@@ -30,7 +29,8 @@ struct Cli {
 enum Command {
     /// Check a governance repository.
     Check {
-        /// The repository (or one file) to check.
+        /// The repository to check, or one file: then the repository it belongs to is
+        /// checked and only that file's diagnostics are reported.
         #[arg(default_value = ".")]
         path: PathBuf,
         #[arg(long, value_enum, default_value_t = Format::Human)]
@@ -38,7 +38,7 @@ enum Command {
         /// The date to check against (YYYY-MM-DD); default $FOUREYES_TODAY, else today (UTC).
         #[arg(long)]
         today: Option<String>,
-        /// Config file; default foureyes.yaml in PATH when it exists.
+        /// Config file; default foureyes.yaml in the repository checked, when it exists.
         #[arg(long)]
         config: Option<PathBuf>,
         /// Exit 1 on warnings too.
@@ -105,12 +105,13 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             base,
         } => {
             let today = resolve_today(today)?;
+            let scope = Scope::of(&path)?;
             let config = match config {
                 Some(file) => Config::load(&file)?,
                 None => {
                     // Repository content: read only as a regular file, never through a
                     // link (it could name /dev/zero or a file outside PATH) nor a FIFO.
-                    let default = path.join(config::FILE_NAME);
+                    let default = scope.root.join(config::FILE_NAME);
                     match std::fs::symlink_metadata(&default) {
                         Ok(m) if m.is_file() => Config::load(&default)?,
                         Ok(_) => {
@@ -123,17 +124,14 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                     }
                 }
             };
-            let outcome = match base {
-                Some(base) => pr::run(&path, &base, &config, today)?,
-                None => check::run(&path, &config, today)?,
-            };
+            let outcome = scope.check(&config, today, base.as_deref())?;
             let located = locate::locate(&outcome.files, outcome.diagnostics);
             let report = Report {
                 files: &outcome.files,
                 documents: outcome.docs.len(),
                 diagnostics: &located,
             };
-            let prefix = render::repo_prefix(&path);
+            let prefix = render::repo_prefix(&scope.root);
             let text = match format {
                 Format::Human => render::human::render(&report, render::human::use_color()),
                 Format::Json => render::json::render(&report),
