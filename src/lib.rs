@@ -10,6 +10,7 @@ pub mod codeowners;
 pub mod config;
 pub mod date;
 pub mod diagnostic;
+pub mod explain;
 pub mod init;
 pub mod locate;
 pub mod model;

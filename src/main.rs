@@ -9,10 +9,10 @@ use foureyes::diagnostic::Severity;
 use foureyes::locate;
 use foureyes::model::Kind;
 use foureyes::render::{self, Report};
-use foureyes::rules::{self, Code};
+use foureyes::rules;
 use foureyes::schema;
 use foureyes::scope::Scope;
-use foureyes::{init, output};
+use foureyes::{explain, init, output};
 
 #[derive(Parser)]
 #[command(
@@ -65,7 +65,10 @@ enum Command {
         force: bool,
     },
     /// Explain a rule: what it checks, why, and how to fix it.
-    Explain { code: String },
+    Explain {
+        /// The rule's code (A001) or name (self-approval).
+        code: String,
+    },
     /// List every rule with its code, default severity and name.
     Rules,
     /// Print the JSON Schema of a kind, or of every kind.
@@ -155,8 +158,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 sarif.as_ref().map(|(f, s)| (f.as_path(), s.as_str())),
                 summary.as_ref().map(|(f, s)| (f.as_path(), s.as_str())),
             )?;
-            // A reader that closed stdout early (`| head`) does not change the outcome.
-            let _ = std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes());
+            out(&text);
             let failed = report.count(Severity::Error) > 0
                 || (deny_warnings && report.count(Severity::Warning) > 0);
             // The process ends here: freeing every document one by one would only cost time.
@@ -166,31 +168,34 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::Init { dir, force } => {
             let n = init::run(&dir, force)?;
             let dir = dir.display();
-            println!("wrote {n} files to {dir}; next: foureyes check {dir}");
+            out(&format!(
+                "wrote {n} files to {dir}; next: foureyes check {dir}\n"
+            ));
             Ok(ExitCode::SUCCESS)
         }
         Command::Explain { code } => {
-            let c = Code::parse(&code)
-                .ok_or_else(|| format!("unknown rule `{code}`; `foureyes rules` lists them"))?;
-            let r = c.rule();
-            println!(
-                "{} {} ({})\n\n{}",
-                c.as_str(),
+            let r = explain::find(&code)?;
+            out(&format!(
+                "{} {} ({})\n\n{}\n",
+                r.code.as_str(),
                 r.name,
                 r.severity.as_str(),
                 r.doc.trim_end()
-            );
+            ));
             Ok(ExitCode::SUCCESS)
         }
         Command::Rules => {
-            for r in rules::all() {
-                println!(
-                    "{}  {:<7}  {}",
-                    r.code.as_str(),
-                    r.severity.as_str(),
-                    r.name
-                );
-            }
+            let listing: String = rules::all()
+                .map(|r| {
+                    format!(
+                        "{}  {:<7}  {}\n",
+                        r.code.as_str(),
+                        r.severity.as_str(),
+                        r.name
+                    )
+                })
+                .collect();
+            out(&listing);
             Ok(ExitCode::SUCCESS)
         }
         Command::Schema { kind } => {
@@ -200,7 +205,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                         .into_iter()
                         .find(|x| x.name().eq_ignore_ascii_case(&k))
                         .ok_or_else(|| format!("unknown kind `{k}`: expected one of People, Team, OwnershipMap, SlaPolicy, Exception, Remediation"))?;
-                    print!("{}", schema::source(kind));
+                    out(schema::source(kind));
                 }
                 None => {
                     // One JSON object, kind name -> schema, so the output stays valid JSON.
@@ -213,12 +218,20 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                             )
                         })
                         .collect();
-                    println!("{}", serde_json::to_string_pretty(&all).unwrap_or_default());
+                    out(&format!(
+                        "{}\n",
+                        serde_json::to_string_pretty(&all).unwrap_or_default()
+                    ));
                 }
             }
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Writes to stdout. A reader that closed it early (`| head`) does not change the outcome.
+fn out(text: &str) {
+    let _ = std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes());
 }
 
 fn resolve_today(flag: Option<String>) -> Result<Date, String> {
