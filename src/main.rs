@@ -63,6 +63,10 @@ enum Command {
         /// Replace files that already exist.
         #[arg(long)]
         force: bool,
+        /// The day to date the example records for (YYYY-MM-DD); default $FOUREYES_TODAY,
+        /// else today (UTC).
+        #[arg(long)]
+        today: Option<String>,
     },
     /// Explain a rule: what it checks, why, and how to fix it.
     Explain {
@@ -165,8 +169,8 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             std::mem::forget((outcome.files, outcome.docs, outcome.exceptions, located));
             Ok(ExitCode::from(u8::from(failed)))
         }
-        Command::Init { dir, force } => {
-            let n = init::run(&dir, force)?;
+        Command::Init { dir, force, today } => {
+            let n = init::run(&dir, force, resolve_today(today)?)?;
             let dir = dir.display();
             out(&format!(
                 "wrote {n} files to {dir}; next: foureyes check {dir}\n"
