@@ -221,7 +221,8 @@ mod tests {
 
     #[test]
     fn dates_move_and_nothing_else_does() {
-        let text = "2026-11-15\nid: EXC-2026-0001\non: 2026-12-31 # 2026-02-29x 12026-01-01\n2026-11-30";
+        let text =
+            "2026-11-15\nid: EXC-2026-0001\non: 2026-12-31 # 2026-02-29x 12026-01-01\n2026-11-30";
         assert_eq!(
             redate(text, 1).unwrap(),
             "2026-11-16\nid: EXC-2026-0001\non: 2027-01-01 # 2026-02-29x 12026-01-01\n2026-12-01"

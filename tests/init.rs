@@ -183,8 +183,8 @@ fn init_and_check(day: Option<(&str, bool)>) -> (tempfile::TempDir, Value) {
 
 #[test]
 fn the_scaffold_is_clean_on_whatever_day_it_is_written() {
-    // Today, the day before the examples' first deadline passes in the starter, long after
-    // it, the end of February, leap days, and long before.
+    // Today, a day the starter's own dates already fail on, long after, the end of
+    // February, leap days, and long before.
     let days = [
         None,
         Some(("2026-12-08", true)),
