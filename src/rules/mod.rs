@@ -43,7 +43,7 @@ codes! {
     V001 V002 V003 V004 V005
     E001 E002 E003 E004 E005 E006 E007 E008
     D001 D002
-    G001 G002 G003
+    G001 G002 G003 G004
 }
 
 pub(crate) type Check = fn(&Model, &mut Vec<Diagnostic>);
