@@ -313,7 +313,8 @@ pub fn finish(
         docs.extend(r.docs);
     }
     let paths = files.iter().map(|f| f.rel.as_str()).collect();
-    let model = Model::build(&docs, today, paths, codeowners);
+    let mut model = Model::build(&docs, today, paths, codeowners);
+    model.kev = config.kev.as_ref();
     diagnostics.extend(rules::run(&model));
     config.apply(&mut diagnostics);
     // Only the exceptions E002 reports as expiring are listed (in the step summary).

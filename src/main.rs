@@ -7,6 +7,7 @@ use foureyes::check;
 use foureyes::config::{self, Config};
 use foureyes::date::Date;
 use foureyes::diagnostic::Severity;
+use foureyes::kev;
 use foureyes::locate;
 use foureyes::model::Kind;
 use foureyes::pr;
@@ -54,6 +55,9 @@ enum Command {
         /// plus extensions without re-approval (G001) and deleted records (G002).
         #[arg(long, value_name = "REF")]
         base: Option<String>,
+        /// The CISA KEV catalog (JSON) for K001/K002; default `kev_catalog` of the config.
+        #[arg(long, value_name = "FILE")]
+        kev_catalog: Option<PathBuf>,
     },
     /// Scaffold a governance repository from the starter policies.
     Init {
@@ -103,9 +107,10 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             output_sarif,
             summary,
             base,
+            kev_catalog,
         } => {
             let today = resolve_today(today)?;
-            let config = match config {
+            let mut config = match config {
                 Some(file) => Config::load(&file)?,
                 None => {
                     // Repository content: read only as a regular file, never through a
@@ -123,6 +128,12 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                     }
                 }
             };
+            let catalog = match (kev_catalog, &config.kev_catalog) {
+                (Some(file), _) => Some(kev::load(&file)?),
+                (None, Some(rel)) => Some(kev::load_in_repo(&path.join(rel))?),
+                (None, None) => None,
+            };
+            config.kev = catalog;
             let outcome = match base {
                 Some(base) => pr::run(&path, &base, &config, today)?,
                 None => check::run(&path, &config, today)?,

@@ -12,6 +12,7 @@ use serde_json::Value;
 
 use crate::codeowners::Codeowners;
 use crate::date::Date;
+use crate::kev::Catalog;
 
 /// A field that reads as `None` when it is missing or malformed.
 #[derive(Debug, Clone)]
@@ -336,6 +337,16 @@ pub struct Finding {
     pub severity: L<Level4>,
     #[serde(default)]
     pub kev: L<bool>,
+    #[serde(default)]
+    pub aliases: List<String>,
+}
+
+impl Finding {
+    /// The finding's id, then its aliases: every name the vulnerability goes by.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        let aliases = items(&self.aliases).map(|(_, a)| a);
+        self.id.get().into_iter().chain(aliases).map(String::as_str)
+    }
 }
 
 /// A list field that is absent or empty; a malformed one (a schema error) is not "none".
@@ -579,6 +590,8 @@ pub struct Model<'a> {
     pub paths: Vec<&'a str>,
     /// The repository's CODEOWNERS, when it has one.
     pub codeowners: Option<&'a Codeowners>,
+    /// The KEV catalog, when the check has one (K001, K002).
+    pub kev: Option<&'a Catalog>,
     /// The governing policy's tiers by id (the first of equal ids).
     tier_ids: HashMap<&'a str, &'a Tier>,
     /// The governing tier of each finding key ([`key_index`]): records look it up instead
@@ -611,6 +624,7 @@ impl<'a> Model<'a> {
             covering: HashSet::new(),
             paths,
             codeowners,
+            kev: None,
             tier_ids: HashMap::new(),
             governing: Vec::new(),
         };

@@ -3,6 +3,7 @@
 use serde_json::{Map, Value, json};
 
 use super::{Report, unwrap_lines, uri_path};
+use crate::diagnostic::Severity;
 use crate::locate::{Located, Place};
 use crate::rules::{self, Rule};
 
@@ -45,7 +46,10 @@ fn descriptor(rule: &Rule) -> Value {
         "shortDescription": {"text": first_sentence(&what)},
         "fullDescription": {"text": what},
         "help": {"text": unwrap_lines(rule.help()), "markdown": rule.doc.trim_end()},
-        "defaultConfiguration": {"level": rule.severity.as_str()},
+        "defaultConfiguration": match rule.severity {
+            Severity::Off => json!({"enabled": false, "level": "none"}),
+            on => json!({"level": on.as_str()}),
+        },
     })
 }
 
