@@ -125,12 +125,8 @@ impl Config {
         if let Some(file) = &raw.kev_catalog {
             let path = Path::new(file);
             // Repository content: it names a file of the repository, nothing outside it.
-            if file.is_empty()
-                || path.is_absolute()
-                || path
-                    .components()
-                    .any(|c| !matches!(c, Component::Normal(_)))
-            {
+            let outside = |c: Component| !matches!(c, Component::Normal(_) | Component::CurDir);
+            if file.is_empty() || path.is_absolute() || path.components().any(outside) {
                 return Err(format!(
                     "kev_catalog: `{file}` must be a relative path inside the checked folder"
                 ));

@@ -184,6 +184,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         }
         Command::Explain { code } => {
             let c = Code::parse(&code)
+                .or_else(|| rules::all().find(|r| r.name == code).map(|r| r.code))
                 .ok_or_else(|| format!("unknown rule `{code}`; `foureyes rules` lists them"))?;
             let r = c.rule();
             println!(
