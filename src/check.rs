@@ -332,7 +332,7 @@ pub fn finish(
             id: doc.id.clone(),
             service: e.service.get().cloned(),
             expires: e.expires.get().copied(),
-            risk_owner: model.risk_owner(e.service.get()).map(String::from),
+            risk_owner: model.risk_owner(e.routing()).map(String::from),
         })
         .collect();
     cap_per_file(&mut diagnostics, config);

@@ -117,6 +117,50 @@ impl Level4 {
     }
 }
 
+/// Where a vulnerable system can be reached from, worst first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Exposure {
+    Internet,
+    Internal,
+    Isolated,
+}
+
+impl Exposure {
+    pub const ALL: [Exposure; 3] = [Exposure::Internet, Exposure::Internal, Exposure::Isolated];
+    pub fn name(self) -> &'static str {
+        match self {
+            Exposure::Internet => "internet",
+            Exposure::Internal => "internal",
+            Exposure::Isolated => "isolated",
+        }
+    }
+}
+
+/// What kind of failure a finding is. Secrets, identity and authorisation are failures of a
+/// trust decision, owned where the decision is made (O007).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Category {
+    Vulnerability,
+    Configuration,
+    Secret,
+    Identity,
+    Authorisation,
+}
+
+impl Category {
+    pub fn name(self) -> &'static str {
+        match self {
+            Category::Vulnerability => "vulnerability",
+            Category::Configuration => "configuration",
+            Category::Secret => "secret",
+            Category::Identity => "identity",
+            Category::Authorisation => "authorisation",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Requirement {
@@ -230,6 +274,8 @@ pub struct Match {
     pub severity: L<Vec<Level4>>,
     #[serde(default)]
     pub criticality: L<Vec<Level4>>,
+    #[serde(default)]
+    pub exposure: L<Vec<Exposure>>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -250,6 +296,8 @@ pub struct TierExceptions {
     pub min_approvers: L<i64>,
     #[serde(default)]
     pub compensating_controls: L<Requirement>,
+    #[serde(default)]
+    pub service_signoff: L<Requirement>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -266,6 +314,8 @@ pub struct Tier {
     pub exceptions: L<TierExceptions>,
     #[serde(default)]
     pub verification: L<Requirement>,
+    #[serde(default)]
+    pub monitoring_days: L<i64>,
 }
 
 impl Tier {
@@ -282,27 +332,14 @@ impl Tier {
             .unwrap_or(1)
     }
 
-    /// The set of findings this tier matches, as a bit set over
-    /// (kev: 2) × (severity: 4) × (criticality: 4 + "none").
-    pub fn match_set(&self) -> Option<u64> {
-        let m = self.matches.get()?;
-        let mut set = 0u64;
-        for kev in [false, true] {
-            for sev in 0..4 {
-                for crit in 0..5 {
-                    let ok_kev = m.kev.get().is_none_or(|k| *k == kev);
-                    let ok_sev = m
-                        .severity
-                        .get()
-                        .is_none_or(|s| s.iter().any(|x| x.bit() == sev));
-                    let ok_crit = m
-                        .criticality
-                        .get()
-                        .is_none_or(|c| c.iter().any(|x| x.bit() == crit));
-                    if ok_kev && ok_sev && ok_crit {
-                        set |= 1 << (kev as u32 * 20 + sev * 5 + crit);
-                    }
-                }
+    /// The set of findings this tier matches, as a bit set over every finding key and
+    /// service criticality ([`key_index`]).
+    pub fn match_set(&self) -> Option<u128> {
+        self.matches.get()?;
+        let mut set = 0u128;
+        for (key, crit) in all_keys() {
+            if self.matches(&key, crit) {
+                set |= 1 << key_index(&key, crit);
             }
         }
         Some(set)
@@ -318,6 +355,7 @@ impl Tier {
             && m.criticality
                 .get()
                 .is_none_or(|c| criticality.is_some_and(|x| c.contains(&x)))
+            && m.exposure.get().is_none_or(|e| e.contains(&f.exposure))
     }
 }
 
@@ -339,6 +377,10 @@ pub struct Finding {
     pub kev: L<bool>,
     #[serde(default)]
     pub aliases: List<String>,
+    #[serde(default)]
+    pub category: L<Category>,
+    #[serde(default)]
+    pub exposure: L<Exposure>,
 }
 
 impl Finding {
@@ -346,6 +388,18 @@ impl Finding {
     pub fn names(&self) -> impl Iterator<Item = &str> {
         let aliases = items(&self.aliases).map(|(_, a)| a);
         self.id.get().into_iter().chain(aliases).map(String::as_str)
+    }
+
+    /// Whether two records are about the same finding (SPEC §5): any id or alias of one
+    /// equals any id or alias of the other, ASCII case-insensitively.
+    pub fn same_as(&self, other: &Finding) -> bool {
+        self.names()
+            .any(|a| other.names().any(|b| a.eq_ignore_ascii_case(b)))
+    }
+
+    /// The stated exposure; absent means internet, the worst case.
+    pub fn exposure(&self) -> Exposure {
+        self.exposure.get().copied().unwrap_or(Exposure::Internet)
     }
 }
 
@@ -362,6 +416,7 @@ pub fn none_listed(v: &Option<Value>) -> bool {
 pub struct FindingKey {
     pub severity: Level4,
     pub kev: bool,
+    pub exposure: Exposure,
 }
 
 impl Finding {
@@ -369,8 +424,48 @@ impl Finding {
         Some(FindingKey {
             severity: *self.severity.get()?,
             kev: self.kev.get().copied().unwrap_or(false),
+            exposure: self.exposure(),
         })
     }
+}
+
+/// The review that established a finding's exposure (V006, V007).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ExposureReview {
+    #[serde(default)]
+    pub security: L<String>,
+    #[serde(default)]
+    pub system: L<String>,
+    #[serde(default)]
+    pub on: L<Date>,
+}
+
+/// A service owner's sign-off on an exception (A005).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Signoff {
+    #[serde(default)]
+    pub by: L<String>,
+    #[serde(default)]
+    pub on: L<Date>,
+}
+
+/// Who watches after a fix, and until when (V008, V009).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Monitoring {
+    #[serde(default)]
+    pub security: L<String>,
+    #[serde(default)]
+    pub owner: L<String>,
+    #[serde(default)]
+    pub until: L<Date>,
+}
+
+/// What decides a record's executing and risk teams: its control when it names one, else
+/// its service ([`Model::executing_team`], [`Model::risk_team`]).
+#[derive(Clone, Copy)]
+pub struct Routing<'a> {
+    pub service: Option<&'a String>,
+    pub control: Option<&'a String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -397,6 +492,12 @@ pub struct ExceptionSpec {
     #[serde(default)]
     pub tier: L<String>,
     #[serde(default)]
+    pub control: L<String>,
+    #[serde(default)]
+    pub exposure_review: L<ExposureReview>,
+    #[serde(default)]
+    pub service_signoff: L<Signoff>,
+    #[serde(default)]
     pub requested_by: L<String>,
     #[serde(default)]
     pub requested_on: L<Date>,
@@ -411,6 +512,12 @@ pub struct ExceptionSpec {
 }
 
 impl ExceptionSpec {
+    pub fn routing(&self) -> Routing<'_> {
+        Routing {
+            service: self.service.get(),
+            control: self.control.get(),
+        }
+    }
     /// Active unless it says `revoked`.
     pub fn active(&self) -> bool {
         self.status.get() != Some(&ExceptionStatus::Revoked)
@@ -448,6 +555,12 @@ pub struct RemediationSpec {
     #[serde(default)]
     pub tier: L<String>,
     #[serde(default)]
+    pub control: L<String>,
+    #[serde(default)]
+    pub exposure_review: L<ExposureReview>,
+    #[serde(default)]
+    pub monitoring: L<Monitoring>,
+    #[serde(default)]
     pub found_on: L<Date>,
     #[serde(default)]
     pub status: L<RemediationStatus>,
@@ -463,6 +576,12 @@ pub struct RemediationSpec {
 }
 
 impl RemediationSpec {
+    pub fn routing(&self) -> Routing<'_> {
+        Routing {
+            service: self.service.get(),
+            control: self.control.get(),
+        }
+    }
     pub fn verification(&self) -> Option<Verification> {
         self.verification.as_ref().map(read_lenient)
     }
@@ -582,10 +701,13 @@ pub struct Model<'a> {
     handles: HashMap<String, PersonId>,
     pub teams: HashMap<&'a str, Team<'a>>,
     pub services: HashMap<&'a str, &'a Service>,
+    /// Controls by id (the first of equal ids).
+    pub controls: HashMap<&'a str, &'a Control>,
     /// The governing SlaPolicy (the first one) and its document.
     pub policy: Option<(usize, &'a SlaSpec)>,
-    /// (service, finding id) pairs covered by an active, unexpired exception.
-    covering: HashSet<(&'a str, &'a str)>,
+    /// (service, upper-cased finding id or alias) pairs covered by an active, unexpired
+    /// exception.
+    covering: HashSet<(&'a str, String)>,
     /// Each checked file's path relative to the root, by file index.
     pub paths: Vec<&'a str>,
     /// The repository's CODEOWNERS, when it has one.
@@ -599,10 +721,30 @@ pub struct Model<'a> {
     governing: Vec<Option<&'a Tier>>,
 }
 
-/// Index of (kev, severity, service criticality or none) in [`Model::governing`].
+/// Index of (exposure, kev, severity, service criticality or none) in [`Model::governing`]
+/// and in [`Tier::match_set`]: 3 × 2 × 4 × 5 = 120 classes.
 fn key_index(f: &FindingKey, criticality: Option<Level4>) -> usize {
     let crit = criticality.map_or(4, |c| c.bit() as usize);
-    usize::from(f.kev) * 20 + f.severity.bit() as usize * 5 + crit
+    f.exposure as usize * 40 + usize::from(f.kev) * 20 + f.severity.bit() as usize * 5 + crit
+}
+
+/// Every finding key with every service criticality (or none).
+fn all_keys() -> impl Iterator<Item = (FindingKey, Option<Level4>)> {
+    Exposure::ALL.into_iter().flat_map(|exposure| {
+        [false, true].into_iter().flat_map(move |kev| {
+            Level4::ALL.into_iter().flat_map(move |severity| {
+                let crits = Level4::ALL.map(Some).into_iter().chain([None]);
+                crits.map(move |crit| {
+                    let key = FindingKey {
+                        severity,
+                        kev,
+                        exposure,
+                    };
+                    (key, crit)
+                })
+            })
+        })
+    })
 }
 
 impl<'a> Model<'a> {
@@ -620,6 +762,7 @@ impl<'a> Model<'a> {
             handles: HashMap::new(),
             teams: HashMap::new(),
             services: HashMap::new(),
+            controls: HashMap::new(),
             policy: None,
             covering: HashSet::new(),
             paths,
@@ -657,14 +800,20 @@ impl<'a> Model<'a> {
                             m.services.entry(id.as_str()).or_insert(s);
                         }
                     }
+                    for (_, c) in items(&o.controls) {
+                        if let Some(id) = c.id.get() {
+                            m.controls.entry(id.as_str()).or_insert(c);
+                        }
+                    }
                 }
                 Body::SlaPolicy(s) if m.policy.is_none() => {
                     m.policy = Some((d, s));
                 }
                 Body::Exception(e) if e.covers(today) => {
-                    let finding = e.finding.get().and_then(|f| f.id.get());
-                    if let (Some(s), Some(f)) = (e.service.get(), finding) {
-                        m.covering.insert((s.as_str(), f.as_str()));
+                    if let (Some(s), Some(f)) = (e.service.get(), e.finding.get()) {
+                        for name in f.names() {
+                            m.covering.insert((s.as_str(), name.to_ascii_uppercase()));
+                        }
                     }
                 }
                 _ => {}
@@ -676,15 +825,10 @@ impl<'a> Model<'a> {
                 m.tier_ids.entry(id.as_str()).or_insert(t);
             }
         }
-        m.governing = vec![None; 40];
-        for kev in [false, true] {
-            for severity in Level4::ALL {
-                for crit in Level4::ALL.map(Some).into_iter().chain([None]) {
-                    let key = FindingKey { severity, kev };
-                    m.governing[key_index(&key, crit)] =
-                        tiers.iter().find(|t| t.matches(&key, crit)).copied();
-                }
-            }
+        m.governing = vec![None; 120];
+        for (key, crit) in all_keys() {
+            m.governing[key_index(&key, crit)] =
+                tiers.iter().find(|t| t.matches(&key, crit)).copied();
         }
         // Teams second: their members resolve through the people indexes.
         for (d, doc) in docs.iter().enumerate() {
@@ -749,9 +893,12 @@ impl<'a> Model<'a> {
         self.governing.get(key_index(&key, crit)).copied().flatten()
     }
 
-    /// Whether an active, unexpired exception covers this service and finding id.
-    pub fn covered(&self, service: &str, finding: &str) -> bool {
-        self.covering.contains(&(service, finding))
+    /// Whether an active, unexpired exception for this service covers the finding: the same
+    /// finding by any id or alias ([`Finding::same_as`]).
+    pub fn covered(&self, service: &str, finding: &Finding) -> bool {
+        finding
+            .names()
+            .any(|n| self.covering.contains(&(service, n.to_ascii_uppercase())))
     }
 
     /// The exception documents, with their specs.
@@ -769,10 +916,40 @@ impl<'a> Model<'a> {
         })
     }
 
-    /// The team id a record's service names as its risk owner (resolved or not).
-    pub fn risk_owner(&self, service: Option<&String>) -> Option<&'a str> {
-        let s = self.services.get(service?.as_str())?;
-        s.owners.get()?.risk.get().map(String::as_str)
+    /// The team id that is a record's risk team (resolved or not): its control's risk owner
+    /// when it names a control, else its service's.
+    pub fn risk_owner(&self, r: Routing) -> Option<&'a str> {
+        self.routed(r, |c| &c.risk, Function::Risk)
+    }
+
+    /// The team that executes a record's fix (SPEC §5): its control's `remediation` owner
+    /// when it names one, else its service's `execution` owner. A002, V002, V007, V009, V010.
+    pub fn executing_team(&self, r: Routing) -> Option<(&'a str, &Team<'a>)> {
+        let id = self.routed(r, |c| &c.remediation, Function::Execution)?;
+        Some((id, self.teams.get(id)?))
+    }
+
+    /// The team that accepts a record's risk (SPEC §5): its control's `risk` owner when it
+    /// names one, else its service's `risk` owner. A003, G003.
+    pub fn risk_team(&self, r: Routing) -> Option<(&'a str, &Team<'a>)> {
+        let id = self.risk_owner(r)?;
+        Some((id, self.teams.get(id)?))
+    }
+
+    /// The one place that routes a record. Nothing without a resolved service (R003); a
+    /// control that does not resolve routes nowhere (R007), never back to the service.
+    fn routed(
+        &self,
+        r: Routing,
+        of_control: impl Fn(&'a ControlOwners) -> &'a L<String>,
+        function: Function,
+    ) -> Option<&'a str> {
+        let service = self.services.get(r.service?.as_str())?;
+        let team = match r.control {
+            Some(c) => of_control(self.controls.get(c.as_str())?.owners.get()?).get(),
+            None => service.owners.get()?.of(function),
+        };
+        team.map(String::as_str)
     }
 
     /// Every record, Exceptions then Remediations.

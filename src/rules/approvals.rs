@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use super::{Code, Rule};
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::Severity::Error;
-use crate::model::{ExceptionSpec, Function, Model, PersonId, items};
+use crate::model::{ExceptionSpec, Model, PersonId, Routing, Team, items};
 
 pub const RULES: &[Rule] = &[
     Rule {
@@ -75,26 +75,26 @@ fn self_approval(m: &Model, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn owner_membership_rule(
-    m: &Model,
+/// Approvers judged against a team of the record: its executing or its risk team (§5).
+fn owner_membership_rule<'a>(
+    m: &Model<'a>,
     out: &mut Vec<Diagnostic>,
-    function: Function,
+    team_of: impl for<'m> Fn(&'m Model<'a>, Routing) -> Option<(&'a str, &'m Team<'a>)>,
     report: impl Fn(bool) -> bool,
     code: Code,
-    message: impl Fn(&str, &str) -> String,
+    message: impl Fn(&str, &str, &ExceptionSpec) -> String,
 ) {
     for (doc, e) in m.exceptions() {
-        let Some(team) = m.owner_team(e.service.get(), function) else {
+        let Some((team_id, team)) = team_of(m, e.routing()) else {
             continue;
         };
-        let team_id = team_id(m, team.doc);
         for (i, by, p) in approvers(m, e) {
             if report(team.members.contains(&p)) {
                 out.push(Diagnostic::at(
                     code,
                     doc,
                     format!("/spec/approvals/{i}/by"),
-                    message(by, team_id),
+                    message(by, team_id, e),
                 ));
             }
         }
@@ -109,10 +109,10 @@ fn approver_in_execution_team(m: &Model, out: &mut Vec<Diagnostic>) {
     owner_membership_rule(
         m,
         out,
-        Function::Execution,
+        Model::executing_team,
         |member| member,
         Code::A002,
-        |by, team| {
+        |by, team, _| {
             format!("approver `{by}` is a member of `{team}`, the team that asked for the delay")
         },
     );
@@ -122,10 +122,16 @@ fn approver_not_risk_owner(m: &Model, out: &mut Vec<Diagnostic>) {
     owner_membership_rule(
         m,
         out,
-        Function::Risk,
+        Model::risk_team,
         |member| !member,
         Code::A003,
-        |by, team| format!("approver `{by}` is not a member of `{team}`, the service's risk owner"),
+        |by, team, e| {
+            let owner = match e.control.get() {
+                Some(c) => format!("the risk owner of control `{c}`"),
+                None => "the service's risk owner".into(),
+            };
+            format!("approver `{by}` is not a member of `{team}`, {owner}")
+        },
     );
 }
 

@@ -4,9 +4,10 @@
 use std::collections::HashMap;
 
 use super::{Code, Rule};
+use crate::date::Date;
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::Severity::{Error, Warning};
-use crate::model::{Model, Requirement, items, none_listed};
+use crate::model::{Doc, Model, Requirement, items, none_listed};
 
 pub const RULES: &[Rule] = &[
     Rule {
@@ -183,8 +184,35 @@ fn date_order(m: &Model, out: &mut Vec<Diagnostic>) {
             let msg = format!("expires on {expires}, not after it was granted on {granted}");
             out.push(Diagnostic::at(Code::E006, doc, "/spec/expires", msg));
         }
+        let review = e.exposure_review.get().and_then(|r| r.on.get());
+        not_after_today(
+            m,
+            out,
+            doc,
+            review,
+            "/spec/exposure_review/on",
+            "exposure review",
+        );
+        let signoff = e.service_signoff.get().and_then(|s| s.on.get());
+        not_after_today(
+            m,
+            out,
+            doc,
+            signoff,
+            "/spec/service_signoff/on",
+            "service sign-off",
+        );
     }
     for (doc, r) in m.remediations() {
+        let review = r.exposure_review.get().and_then(|r| r.on.get());
+        not_after_today(
+            m,
+            out,
+            doc,
+            review,
+            "/spec/exposure_review/on",
+            "exposure review",
+        );
         let completed = r.completed_on.get();
         if let (Some(found), Some(done)) = (r.found_on.get(), completed)
             && done < found
@@ -215,6 +243,21 @@ fn date_order(m: &Model, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// E006 for a review or sign-off dated after today: it records a decision not yet made.
+fn not_after_today(
+    m: &Model,
+    out: &mut Vec<Diagnostic>,
+    doc: &Doc,
+    on: Option<&Date>,
+    pointer: &str,
+    what: &str,
+) {
+    if let Some(on) = on.filter(|on| **on > m.today) {
+        let msg = format!("{what} dated {on}, after today ({})", m.today);
+        out.push(Diagnostic::at(Code::E006, doc, pointer, msg));
+    }
+}
+
 fn tier_mismatch(m: &Model, out: &mut Vec<Diagnostic>) {
     for (doc, service, finding, tier) in m.records() {
         let Some(declared) = tier.get() else { continue };
@@ -234,26 +277,29 @@ fn tier_mismatch(m: &Model, out: &mut Vec<Diagnostic>) {
 }
 
 fn duplicate_exception(m: &Model, out: &mut Vec<Diagnostic>) {
-    let mut first: HashMap<(&str, &str), &str> = HashMap::new();
+    // (service, upper-cased id or alias) -> the first covering exception that names it
+    let mut first: HashMap<(&str, String), &str> = HashMap::new();
     for (doc, e) in m.exceptions() {
         if !e.covers(m.today) {
             continue;
         }
-        let finding = e.finding.get().and_then(|f| f.id.get());
-        let (Some(service), Some(finding)) = (e.service.get(), finding) else {
+        let (Some(service), Some(finding)) = (e.service.get(), e.finding.get()) else {
             continue;
         };
         let id = doc.id.as_deref().unwrap_or("?");
-        match first.get(&(service.as_str(), finding.as_str())) {
-            Some(earlier) => {
-                let msg = format!(
-                    "exception `{earlier}` already covers {finding} on `{service}`: one finding, one risk acceptance"
-                );
-                out.push(Diagnostic::at(Code::E008, doc, "/metadata/id", msg));
-            }
-            None => {
-                first.insert((service.as_str(), finding.as_str()), id);
-            }
+        let key = |name: &str| (service.as_str(), name.to_ascii_uppercase());
+        // The same finding by any id or alias (SPEC §5).
+        let earlier = finding
+            .names()
+            .find_map(|name| Some((name, *first.get(&key(name))?)));
+        if let Some((name, earlier)) = earlier {
+            let msg = format!(
+                "exception `{earlier}` already covers {name} on `{service}`: one finding, one risk acceptance"
+            );
+            out.push(Diagnostic::at(Code::E008, doc, "/metadata/id", msg));
+        }
+        for name in finding.names() {
+            first.entry(key(name)).or_insert(id);
         }
     }
 }

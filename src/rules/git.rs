@@ -6,7 +6,7 @@ use super::{Code, Rule};
 use crate::codeowners::is_scm;
 use crate::diagnostic::Severity::{Error, Warning};
 use crate::diagnostic::{Diagnostic, Loc};
-use crate::model::{Body, Function, Model, TeamSpec};
+use crate::model::{Body, Model, TeamSpec};
 
 pub const RULES: &[Rule] = &[
     Rule {
@@ -66,16 +66,18 @@ fn codeowners_gap(m: &Model, out: &mut Vec<Diagnostic>) {
         let Some(service) = e.service.get() else {
             continue;
         };
-        let team_id = m.risk_owner(Some(service));
-        let team = m.owner_team(Some(service), Function::Risk);
-        let (Some(team_id), Some(team)) = (team_id, team) else {
-            continue; // R003 / R001
+        let Some((team_id, team)) = m.risk_team(e.routing()) else {
+            continue; // R003 / R007 / R001
         };
         let (Some(scm), Some(rel)) = (scm(team.spec), m.paths.get(doc.file)) else {
             continue;
         };
         let path = co.path_of(rel);
-        let due = format!("`{scm}` (team `{team_id}`, risk owner of `{service}`)");
+        let owner_of = match e.control.get() {
+            Some(control) => format!("control `{control}`"),
+            None => format!("`{service}`"),
+        };
+        let due = format!("`{scm}` (team `{team_id}`, risk owner of {owner_of})");
         let msg = match co.owner_of(rel) {
             Some(entry) if entry.owners.iter().any(|o| is_scm(o, scm)) => continue,
             Some(entry) if entry.owners.is_empty() => format!(

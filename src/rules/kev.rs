@@ -74,12 +74,7 @@ fn due_date(m: &Model, out: &mut Vec<Diagnostic>) {
         if m.today <= due {
             continue;
         }
-        let covered = r
-            .service
-            .get()
-            .zip(f.id.get())
-            .is_some_and(|(s, id)| m.covered(s, id));
-        if covered {
+        if r.service.get().is_some_and(|s| m.covered(s, f)) {
             continue;
         }
         let msg = format!(

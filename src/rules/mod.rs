@@ -15,6 +15,8 @@ mod kev;
 mod ownership;
 mod parsing;
 mod references;
+mod routing;
+mod shared;
 mod sla;
 mod verification;
 
@@ -37,11 +39,11 @@ macro_rules! codes {
 codes! {
     P001 P002 P003 P004
     S001
-    R001 R002 R003 R004 R005 R006
-    O001 O002 O003 O004 O005
+    R001 R002 R003 R004 R005 R006 R007
+    O001 O002 O003 O004 O005 O006 O007
     T001 T002 T003 T004 T005
-    A001 A002 A003 A004
-    V001 V002 V003 V004 V005
+    A001 A002 A003 A004 A005
+    V001 V002 V003 V004 V005 V006 V007 V008 V009 V010
     E001 E002 E003 E004 E005 E006 E007 E008
     D001 D002
     K001 K002
@@ -81,10 +83,12 @@ impl Rule {
 static FAMILIES: &[&[Rule]] = &[
     parsing::RULES,
     references::RULES,
+    routing::RULES,
     ownership::RULES,
     sla::RULES,
     approvals::RULES,
     verification::RULES,
+    shared::RULES,
     exceptions::RULES,
     deadlines::RULES,
     kev::RULES,

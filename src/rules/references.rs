@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use super::{Code, Rule};
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::Severity::Error;
-use crate::model::{Body, Doc, Function, Kind, Model, items};
+use crate::model::{Body, Doc, ExposureReview, Function, Kind, Model, items};
 
 pub const RULES: &[Rule] = &[
     Rule {
@@ -156,6 +156,13 @@ fn unknown_person(m: &Model, out: &mut Vec<Diagnostic>) {
                         "approver",
                     );
                 }
+                if let Some(s) = e.service_signoff.get() {
+                    let ptr = "/spec/service_signoff/by".into();
+                    check(doc, ptr, s.by.get(), "service owner");
+                }
+                if let Some(r) = e.exposure_review.get() {
+                    check_review(&mut check, doc, r);
+                }
             }
             Body::Remediation(r) => {
                 check(
@@ -167,10 +174,30 @@ fn unknown_person(m: &Model, out: &mut Vec<Diagnostic>) {
                 if let Some(v) = r.verification() {
                     check(doc, "/spec/verification/by".into(), v.by.get(), "verifier");
                 }
+                if let Some(review) = r.exposure_review.get() {
+                    check_review(&mut check, doc, review);
+                }
+                if let Some(w) = r.monitoring.get() {
+                    let ptr = "/spec/monitoring/security".into();
+                    check(doc, ptr, w.security.get(), "monitoring for security");
+                    let ptr = "/spec/monitoring/owner".into();
+                    check(doc, ptr, w.owner.get(), "monitoring for the owning team");
+                }
             }
             _ => {}
         }
     }
+}
+
+fn check_review(
+    check: &mut impl FnMut(&Doc, String, Option<&String>, &str),
+    doc: &Doc,
+    r: &ExposureReview,
+) {
+    let ptr = "/spec/exposure_review/security".into();
+    check(doc, ptr, r.security.get(), "exposure reviewer for security");
+    let ptr = "/spec/exposure_review/system".into();
+    check(doc, ptr, r.system.get(), "exposure reviewer for the system");
 }
 
 fn unknown_service(m: &Model, out: &mut Vec<Diagnostic>) {

@@ -125,7 +125,7 @@ fn shadowed_tier(m: &Model, out: &mut Vec<Diagnostic>) {
     for (doc, p) in policies(m) {
         // The first tier of each distinct match set, in order: at most a few hundred sets
         // exist, so a policy of many tiers is not compared pairwise.
-        let mut earlier: Vec<(u64, &Tier)> = Vec::new();
+        let mut earlier: Vec<(u128, &Tier)> = Vec::new();
         for (i, t) in items(&p.tiers) {
             let Some(set) = t.match_set() else { continue };
             let shadow = earlier.iter().find(|(e, _)| set & !e == 0).map(|(_, t)| *t);

@@ -5,7 +5,9 @@ use super::approvals::team_id;
 use super::{Code, Rule};
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::Severity::Error;
-use crate::model::{Function, Model, RemediationStatus, Requirement, none_listed};
+use crate::model::{
+    Function, Model, RemediationSpec, RemediationStatus, Requirement, Team, none_listed,
+};
 
 pub const RULES: &[Rule] = &[
     Rule {
@@ -71,10 +73,12 @@ fn self_verification(m: &Model, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn verifier_membership(
-    m: &Model,
+/// The verifier judged against a team of the record: its executing team (§5), or its
+/// service's validation owner.
+fn verifier_membership<'a>(
+    m: &Model<'a>,
     out: &mut Vec<Diagnostic>,
-    function: Function,
+    team_of: impl for<'m> Fn(&'m Model<'a>, &'a RemediationSpec) -> Option<&'m Team<'a>>,
     report_member: bool,
     code: Code,
     message: impl Fn(&str, &str) -> String,
@@ -83,7 +87,7 @@ fn verifier_membership(
         let Some(v) = r.verification() else { continue };
         let Some(by) = v.by.get() else { continue };
         let Some(p) = m.person(by) else { continue };
-        let Some(team) = m.owner_team(r.service.get(), function) else {
+        let Some(team) = team_of(m, r) else {
             continue;
         };
         if team.members.contains(&p) == report_member {
@@ -98,16 +102,21 @@ fn verifier_membership(
 }
 
 fn verifier_in_execution_team(m: &Model, out: &mut Vec<Diagnostic>) {
-    verifier_membership(m, out, Function::Execution, true, Code::V002, |by, team| {
-        format!("verifier `{by}` is a member of `{team}`, the team that made the fix")
-    });
+    verifier_membership(
+        m,
+        out,
+        |m, r| Some(m.executing_team(r.routing())?.1),
+        true,
+        Code::V002,
+        |by, team| format!("verifier `{by}` is a member of `{team}`, the team that made the fix"),
+    );
 }
 
 fn verifier_not_validation_owner(m: &Model, out: &mut Vec<Diagnostic>) {
     verifier_membership(
         m,
         out,
-        Function::Validation,
+        |m, r| m.owner_team(r.service.get(), Function::Validation),
         false,
         Code::V003,
         |by, team| {
