@@ -88,7 +88,7 @@ fn trust_failure_not_routed(m: &Model, out: &mut Vec<Diagnostic>) {
         );
         if trust && control.get().is_none() {
             let msg = format!(
-                "a {} failure names no `control`: it is owned where the trust decision is made, not by the service where it showed up",
+                "category `{}` is the failure of a trust decision, but the record names no `control`: it is owned where that decision is made, not by the service where it showed up",
                 category.name()
             );
             out.push(Diagnostic::at(
