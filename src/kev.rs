@@ -1,6 +1,7 @@
 //! The CISA Known Exploited Vulnerabilities catalog (K001, K002): read once into a map from
 //! the upper-cased `cveID` to its `dueDate`.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
@@ -20,17 +21,19 @@ pub struct Catalog {
 /// CISA's shape, reduced to what the rules read; every other field is skipped unread.
 #[derive(Deserialize)]
 #[serde(expecting = "an object with `vulnerabilities`")]
-struct Raw {
-    vulnerabilities: Vec<Entry>,
+struct Raw<'a> {
+    #[serde(borrow)]
+    vulnerabilities: Vec<Entry<'a>>,
 }
 
+/// Borrowed from the file's bytes unless a string has escapes: no copy per entry.
 #[derive(Deserialize)]
 #[serde(expecting = "an object with `cveID` and `dueDate`")]
-struct Entry {
-    #[serde(rename = "cveID")]
-    cve_id: String,
-    #[serde(rename = "dueDate")]
-    due_date: String,
+struct Entry<'a> {
+    #[serde(rename = "cveID", borrow)]
+    cve_id: Cow<'a, str>,
+    #[serde(rename = "dueDate", borrow)]
+    due_date: Cow<'a, str>,
 }
 
 impl Catalog {
