@@ -343,7 +343,7 @@ fn exposure_moves_a_finding_between_tiers() {
     );
     assert!(
         message(&run, "D001", "remediations/REM-2026-0002.yaml")
-            .starts_with("due on 2026-11-14 (60 days for tier `high-internal`), 1 days overdue")
+            .starts_with("due on 2026-11-14 (60 days for tier `high-internal`), 1 day overdue")
     );
 }
 

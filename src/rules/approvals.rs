@@ -3,10 +3,10 @@
 
 use std::collections::HashSet;
 
-use super::{Code, Rule};
+use super::{Code, Rule, about_record};
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::Severity::Error;
-use crate::model::{ExceptionSpec, Model, PersonId, Routing, Team, items};
+use crate::model::{ExceptionSpec, Model, PersonId, items};
 
 pub const RULES: &[Rule] = &[
     Rule {
@@ -69,33 +69,10 @@ fn self_approval(m: &Model, out: &mut Vec<Diagnostic>) {
                 };
                 let d = Diagnostic::at(Code::A001, doc, format!("/spec/approvals/{i}/by"), msg)
                     .with_related("/spec/requested_by", "requested by the same person");
+                let d = about_record(d, &e.service, &e.finding)
+                    .id_fact("approver", by)
+                    .id_fact("requester", requester.as_str());
                 out.push(d);
-            }
-        }
-    }
-}
-
-/// Approvers judged against a team of the record: its executing or its risk team (§5).
-fn owner_membership_rule<'a>(
-    m: &Model<'a>,
-    out: &mut Vec<Diagnostic>,
-    team_of: impl for<'m> Fn(&'m Model<'a>, Routing) -> Option<(&'a str, &'m Team<'a>)>,
-    report: impl Fn(bool) -> bool,
-    code: Code,
-    message: impl Fn(&str, &str, &ExceptionSpec) -> String,
-) {
-    for (doc, e) in m.exceptions() {
-        let Some((team_id, team)) = team_of(m, e.routing()) else {
-            continue;
-        };
-        for (i, by, p) in approvers(m, e) {
-            if report(team.members.contains(&p)) {
-                out.push(Diagnostic::at(
-                    code,
-                    doc,
-                    format!("/spec/approvals/{i}/by"),
-                    message(by, team_id, e),
-                ));
             }
         }
     }
@@ -106,33 +83,64 @@ pub(super) fn team_id<'a>(m: &Model<'a>, doc: usize) -> &'a str {
 }
 
 fn approver_in_execution_team(m: &Model, out: &mut Vec<Diagnostic>) {
-    owner_membership_rule(
-        m,
-        out,
-        Model::executing_team,
-        |member| member,
-        Code::A002,
-        |by, team, _| {
-            format!("approver `{by}` is a member of `{team}`, the team that asked for the delay")
-        },
-    );
+    for (doc, e) in m.exceptions() {
+        // The executing team: the control's remediation owner for a routed record (§5).
+        let Some((team_id, team)) = m.executing_team(e.routing()) else {
+            continue;
+        };
+        let requester = e.requested_by.get();
+        let asked = requester
+            .and_then(|r| m.person(r))
+            .is_some_and(|p| team.members.contains(&p));
+        for (i, by, p) in approvers(m, e) {
+            if !team.members.contains(&p) {
+                continue;
+            }
+            // Who asked for the delay is a fact of the record: say so only when it is true.
+            let msg = if asked {
+                format!(
+                    "approver `{by}` is a member of `{team_id}`, the team that asked for the delay"
+                )
+            } else {
+                format!(
+                    "approver `{by}` is a member of `{team_id}`, the execution team that must fix the finding: it cannot accept its own delay"
+                )
+            };
+            let d = Diagnostic::at(Code::A002, doc, format!("/spec/approvals/{i}/by"), msg);
+            let d = about_record(d, &e.service, &e.finding)
+                .id_fact("approver", by)
+                .id_fact("team", team_id)
+                .id_fact_opt("control", e.control.get().map(String::as_str))
+                .fact_opt("requester", requester.map(String::as_str))
+                .fact("requester_in_team", asked);
+            out.push(d);
+        }
+    }
 }
 
 fn approver_not_risk_owner(m: &Model, out: &mut Vec<Diagnostic>) {
-    owner_membership_rule(
-        m,
-        out,
-        Model::risk_team,
-        |member| !member,
-        Code::A003,
-        |by, team, e| {
-            let owner = match e.control.get() {
-                Some(c) => format!("the risk owner of control `{c}`"),
-                None => "the service's risk owner".into(),
-            };
-            format!("approver `{by}` is not a member of `{team}`, {owner}")
-        },
-    );
+    for (doc, e) in m.exceptions() {
+        // The risk team: the control's risk owner for a routed record (§5).
+        let Some((team_id, team)) = m.risk_team(e.routing()) else {
+            continue;
+        };
+        let owner = match e.control.get() {
+            Some(c) => format!("the risk owner of control `{c}`"),
+            None => "the service's risk owner".into(),
+        };
+        for (i, by, p) in approvers(m, e) {
+            if team.members.contains(&p) {
+                continue;
+            }
+            let msg = format!("approver `{by}` is not a member of `{team_id}`, {owner}");
+            let d = Diagnostic::at(Code::A003, doc, format!("/spec/approvals/{i}/by"), msg);
+            let d = about_record(d, &e.service, &e.finding)
+                .id_fact("approver", by)
+                .id_fact("team", team_id)
+                .id_fact_opt("control", e.control.get().map(String::as_str));
+            out.push(d);
+        }
+    }
 }
 
 fn too_few_approvers(m: &Model, out: &mut Vec<Diagnostic>) {
@@ -143,12 +151,17 @@ fn too_few_approvers(m: &Model, out: &mut Vec<Diagnostic>) {
         let need = tier.min_approvers();
         let distinct = distinct_approvers(m, e);
         if (distinct as i64) < need {
+            let tier_id = tier.id.get().map_or("?", String::as_str);
             let msg = format!(
-                "{distinct} distinct approver{} but tier `{}` requires {need}",
+                "{distinct} distinct approver{} but tier `{tier_id}` requires {need}",
                 if distinct == 1 { "" } else { "s" },
-                tier.id.get().map_or("?", String::as_str)
             );
-            out.push(Diagnostic::at(Code::A004, doc, "/spec/approvals", msg));
+            let d = Diagnostic::at(Code::A004, doc, "/spec/approvals", msg);
+            let d = about_record(d, &e.service, &e.finding)
+                .id_fact_opt("tier", tier.id.get().map(String::as_str))
+                .fact("approvers", distinct)
+                .fact("required", need);
+            out.push(d);
         }
     }
 }

@@ -1,7 +1,7 @@
 //! K001–K002: records agree with the CISA Known Exploited Vulnerabilities catalog. Without a
 //! catalog (`kev_catalog` in the config, or `--kev-catalog`) both are silent.
 
-use super::{Code, Rule};
+use super::{Code, Rule, about_record, days};
 use crate::date::Date;
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::Severity::{Error, Off};
@@ -41,7 +41,7 @@ fn named(f: &Finding, name: &str) -> String {
 
 fn misclassified(m: &Model, out: &mut Vec<Diagnostic>) {
     let Some(kev) = m.kev else { return };
-    for (doc, _, finding, _) in m.records() {
+    for (doc, service, finding, _) in m.records() {
         let Some(f) = finding.get() else { continue };
         if f.kev.get() == Some(&true) {
             continue;
@@ -57,7 +57,11 @@ fn misclassified(m: &Model, out: &mut Vec<Diagnostic>) {
             "{} is in the KEV catalog (due {due}), but the finding {stated}: it is judged by the tier of a vulnerability nobody is exploiting",
             named(f, name)
         );
-        out.push(Diagnostic::at(Code::K001, doc, pointer, msg));
+        let d = Diagnostic::at(Code::K001, doc, pointer, msg);
+        let d = about_record(d, service, finding)
+            .id_fact("listed", name)
+            .fact("due", due.to_string());
+        out.push(d);
     }
 }
 
@@ -77,11 +81,17 @@ fn due_date(m: &Model, out: &mut Vec<Diagnostic>) {
         if r.service.get().is_some_and(|s| m.covered(s, f)) {
             continue;
         }
+        let late = m.today.0 - due.0;
         let msg = format!(
-            "{} is past its KEV due date {due} ({} days ago), the federal remediation deadline, and no active exception covers it",
+            "{} is past its KEV due date {due} ({} ago), the federal remediation deadline, and no active exception covers it",
             named(f, name),
-            m.today.0 - due.0
+            days(late)
         );
-        out.push(Diagnostic::at(Code::K002, doc, "/spec/found_on", msg));
+        let d = Diagnostic::at(Code::K002, doc, "/spec/found_on", msg);
+        let d = about_record(d, &r.service, &r.finding)
+            .id_fact("listed", name)
+            .fact("due", due.to_string())
+            .fact("days_overdue", late);
+        out.push(d);
     }
 }

@@ -1,10 +1,10 @@
 //! R007, O006, O007: a record routed through a control names a real control that covers its
 //! service, and failures of a trust decision are routed to it (SPEC §5).
 
-use super::{Code, Rule};
+use super::{Code, Rule, Suggest, about_record, did_you_mean};
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::Severity::{Error, Warning};
-use crate::model::{Category, Doc, Finding, L, Model};
+use crate::model::{Category, Doc, Finding, L, Model, items};
 
 pub const RULES: &[Rule] = &[
     Rule {
@@ -44,21 +44,28 @@ fn records<'a>(
 }
 
 fn unknown_control(m: &Model, out: &mut Vec<Diagnostic>) {
-    for (doc, _, _, control) in records(m) {
+    let controls = Suggest::new(|| m.controls.keys().copied().collect());
+    for (doc, service, finding, control) in records(m) {
         if let Some(c) = control.get()
             && !m.controls.contains_key(c.as_str())
         {
+            let suggestion = controls.closest(c);
             let msg = format!(
-                "control `{c}` is not in any OwnershipMap: nobody owns this record's trust decision"
+                "control `{c}` is not in any OwnershipMap: nobody owns this record's trust decision{}",
+                did_you_mean(suggestion)
             );
-            out.push(Diagnostic::at(Code::R007, doc, "/spec/control", msg));
+            let d = Diagnostic::at(Code::R007, doc, "/spec/control", msg);
+            let d = about_record(d, service, finding)
+                .id_fact("control", c.as_str())
+                .fact_opt("suggestion", suggestion);
+            out.push(d);
         }
     }
 }
 
 fn control_not_on_service(m: &Model, out: &mut Vec<Diagnostic>) {
-    for (doc, service, _, control) in records(m) {
-        let (Some(service), Some(id)) = (service.get(), control.get()) else {
+    for (doc, service_ref, finding, control) in records(m) {
+        let (Some(service), Some(id)) = (service_ref.get(), control.get()) else {
             continue;
         };
         let Some(c) = m.controls.get(id.as_str()) else {
@@ -67,18 +74,22 @@ fn control_not_on_service(m: &Model, out: &mut Vec<Diagnostic>) {
         if !m.services.contains_key(service.as_str()) {
             continue; // R003
         }
-        let listed = crate::model::items(&c.services).any(|(_, s)| s == service);
-        if !listed {
+        let services: Vec<&str> = items(&c.services).map(|(_, s)| s.as_str()).collect();
+        if !services.contains(&service.as_str()) {
             let msg = format!(
                 "control `{id}` does not list service `{service}` in its `services`; the record is still routed to the control's owners"
             );
-            out.push(Diagnostic::at(Code::O006, doc, "/spec/control", msg));
+            let d = Diagnostic::at(Code::O006, doc, "/spec/control", msg);
+            let d = about_record(d, service_ref, finding)
+                .id_fact("control", id.as_str())
+                .fact("control_services", services);
+            out.push(d);
         }
     }
 }
 
 fn trust_failure_not_routed(m: &Model, out: &mut Vec<Diagnostic>) {
-    for (doc, _, finding, control) in records(m) {
+    for (doc, service, finding, control) in records(m) {
         let Some(category) = finding.get().and_then(|f| f.category.get()) else {
             continue;
         };
@@ -91,12 +102,9 @@ fn trust_failure_not_routed(m: &Model, out: &mut Vec<Diagnostic>) {
                 "category `{}` is the failure of a trust decision, but the record names no `control`: it is owned where that decision is made, not by the service where it showed up",
                 category.name()
             );
-            out.push(Diagnostic::at(
-                Code::O007,
-                doc,
-                "/spec/finding/category",
-                msg,
-            ));
+            let d = Diagnostic::at(Code::O007, doc, "/spec/finding/category", msg);
+            let d = about_record(d, service, finding).id_fact("category", category.name());
+            out.push(d);
         }
     }
 }

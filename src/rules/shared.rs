@@ -3,7 +3,7 @@
 //! the owning team makes the change, and the service owner is consulted before a delay.
 
 use super::approvals::team_id;
-use super::{Code, Rule};
+use super::{Code, Rule, about_record};
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::Severity::{Error, Warning};
 use crate::model::{
@@ -56,29 +56,45 @@ pub const RULES: &[Rule] = &[
     },
 ];
 
-/// Every record with its finding, exposure review and routing.
-fn reviewed<'a>(
-    m: &Model<'a>,
-) -> impl Iterator<Item = (&'a Doc, &'a L<Finding>, &'a L<ExposureReview>, Routing<'a>)> {
-    let exceptions = m
-        .exceptions()
-        .map(|(d, e)| (d, &e.finding, &e.exposure_review, e.routing()));
-    let remediations = m
-        .remediations()
-        .map(|(d, r)| (d, &r.finding, &r.exposure_review, r.routing()));
+/// A record as the exposure rules see it.
+struct Reviewed<'a> {
+    doc: &'a Doc,
+    service: &'a L<String>,
+    finding: &'a L<Finding>,
+    review: &'a L<ExposureReview>,
+    routing: Routing<'a>,
+}
+
+/// Every record (Exceptions, then Remediations) with its exposure review.
+fn reviewed<'a>(m: &Model<'a>) -> impl Iterator<Item = Reviewed<'a>> {
+    let exceptions = m.exceptions().map(|(doc, e)| Reviewed {
+        doc,
+        service: &e.service,
+        finding: &e.finding,
+        review: &e.exposure_review,
+        routing: e.routing(),
+    });
+    let remediations = m.remediations().map(|(doc, r)| Reviewed {
+        doc,
+        service: &r.service,
+        finding: &r.finding,
+        review: &r.exposure_review,
+        routing: r.routing(),
+    });
     exceptions.chain(remediations)
 }
 
-/// A person reference that resolves and is not a member of the team (the team, its id).
-/// Unresolved people (R002) and teams (R001) are not judged here.
-fn outsider<'t, 'a>(
+/// A person reference that resolves and is not a member of the team: (the reference, the
+/// team's id). Unresolved people (R002) and teams (R001) are not judged here.
+fn outsider<'p, 'a>(
     m: &Model<'a>,
-    person: &L<String>,
-    team: Option<(&'a str, &'t Team<'a>)>,
-) -> Option<(&'a str, &'t Team<'a>)> {
-    let p = m.person(person.get()?)?;
+    person: &'p L<String>,
+    team: Option<(&'a str, &Team<'a>)>,
+) -> Option<(&'p str, &'a str)> {
+    let r = person.get()?;
+    let p = m.person(r)?;
     let (id, team) = team?;
-    (!team.members.contains(&p)).then_some((id, team))
+    (!team.members.contains(&p)).then_some((r.as_str(), id))
 }
 
 /// The service's team for a function, with its id.
@@ -91,22 +107,34 @@ fn service_team<'m, 'a>(
     Some((team_id(m, team.doc), team))
 }
 
+/// The facts of a diagnostic about a person who is not in the team the rule asks for.
+fn outside(
+    d: Diagnostic,
+    key: &'static str,
+    person: &str,
+    team: &str,
+    control: Option<&String>,
+) -> Diagnostic {
+    d.id_fact(key, person)
+        .id_fact("team", team)
+        .id_fact_opt("control", control.map(String::as_str))
+}
+
 fn exposure_unreviewed(m: &Model, out: &mut Vec<Diagnostic>) {
-    for (doc, finding, review, _) in reviewed(m) {
-        let claimed = finding.get().and_then(|f| f.exposure.get());
-        match review.get() {
+    for rec in reviewed(m) {
+        let claimed = rec.finding.get().and_then(|f| f.exposure.get());
+        match rec.review.get() {
             None => {
                 if let Some(exposure) = claimed.filter(|e| **e != Exposure::Internet) {
                     let msg = format!(
                         "exposure `{}` lowers the finding's urgency, but no `exposure_review` records who established it",
                         exposure.name()
                     );
-                    out.push(Diagnostic::at(
-                        Code::V006,
-                        doc,
-                        "/spec/finding/exposure",
-                        msg,
-                    ));
+                    let ptr = "/spec/finding/exposure";
+                    let d = Diagnostic::at(Code::V006, rec.doc, ptr, msg);
+                    let d = about_record(d, rec.service, rec.finding)
+                        .id_fact("exposure", exposure.name());
+                    out.push(d);
                 }
             }
             Some(r) => {
@@ -120,8 +148,13 @@ fn exposure_unreviewed(m: &Model, out: &mut Vec<Diagnostic>) {
                     let msg = format!(
                         "the exposure review's system reviewer `{system}` is its security reviewer `{security}`: one person is not a shared review"
                     );
-                    let d = Diagnostic::at(Code::V006, doc, "/spec/exposure_review/system", msg)
+                    let ptr = "/spec/exposure_review/system";
+                    let d = Diagnostic::at(Code::V006, rec.doc, ptr, msg)
                         .with_related("/spec/exposure_review/security", "the same person");
+                    let d = about_record(d, rec.service, rec.finding)
+                        .id_fact("system", system.as_str())
+                        .id_fact("security", security.as_str())
+                        .id_fact_opt("exposure", claimed.map(|e| e.name()));
                     out.push(d);
                 }
             }
@@ -130,24 +163,25 @@ fn exposure_unreviewed(m: &Model, out: &mut Vec<Diagnostic>) {
 }
 
 fn exposure_reviewer_role(m: &Model, out: &mut Vec<Diagnostic>) {
-    for (doc, _, review, routing) in reviewed(m) {
-        let Some(r) = review.get() else { continue };
-        let security = service_team(m, routing.service, Function::Security);
-        if let Some((team, _)) = outsider(m, &r.security, security) {
+    for rec in reviewed(m) {
+        let Some(r) = rec.review.get() else { continue };
+        let security = service_team(m, rec.routing.service, Function::Security);
+        if let Some((who, team)) = outsider(m, &r.security, security) {
             let msg = format!(
-                "exposure reviewer `{}` is not a member of `{team}`, the service's security owner",
-                r.security.get().map_or("", String::as_str)
+                "exposure reviewer `{who}` is not a member of `{team}`, the service's security owner"
             );
-            let ptr = "/spec/exposure_review/security";
-            out.push(Diagnostic::at(Code::V007, doc, ptr, msg));
+            let d = Diagnostic::at(Code::V007, rec.doc, "/spec/exposure_review/security", msg);
+            let d = about_record(d, rec.service, rec.finding);
+            out.push(outside(d, "reviewer", who, team, None).id_fact("role", "security"));
         }
-        if let Some((team, _)) = outsider(m, &r.system, m.executing_team(routing)) {
+        if let Some((who, team)) = outsider(m, &r.system, m.executing_team(rec.routing)) {
             let msg = format!(
-                "exposure reviewer `{}` is not a member of `{team}`, the team that operates the system",
-                r.system.get().map_or("", String::as_str)
+                "exposure reviewer `{who}` is not a member of `{team}`, the team that operates the system"
             );
-            let ptr = "/spec/exposure_review/system";
-            out.push(Diagnostic::at(Code::V007, doc, ptr, msg));
+            let d = Diagnostic::at(Code::V007, rec.doc, "/spec/exposure_review/system", msg);
+            let d = about_record(d, rec.service, rec.finding);
+            let d = outside(d, "reviewer", who, team, rec.routing.control);
+            out.push(d.id_fact("role", "system"));
         }
     }
 }
@@ -173,27 +207,35 @@ fn monitoring_missing(m: &Model, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let tier_id = tier.id.get().map_or("?", String::as_str);
+        let about = |d: Diagnostic| {
+            about_record(d, &r.service, &r.finding)
+                .id_fact("tier", tier_id)
+                .fact("monitoring_days", days)
+        };
         let Some(watch) = r.monitoring.get() else {
             let msg = format!(
-                "{status} without `monitoring`, which tier `{tier_id}` requires for {days} days after the fix"
+                "{status} without `monitoring`, which tier `{tier_id}` requires for {} after the fix",
+                super::days(days)
             );
-            out.push(Diagnostic::at(Code::V008, doc, "/spec/status", msg));
+            let d = Diagnostic::at(Code::V008, doc, "/spec/status", msg);
+            out.push(about(d).fact("status", status));
             continue;
         };
-        let (Some(until), Some(completed)) = (watch.until.get(), r.completed_on.get()) else {
+        let (Some(&until), Some(&completed)) = (watch.until.get(), r.completed_on.get()) else {
             continue;
         };
         let needed = completed.plus(days);
-        if *until < needed {
+        if until < needed {
             let msg = format!(
-                "monitoring ends on {until}, before {needed}: tier `{tier_id}` requires {days} days after completion on {completed}"
+                "monitoring ends on {until}, before {needed}: tier `{tier_id}` requires {} after completion on {completed}",
+                super::days(days)
             );
-            out.push(Diagnostic::at(
-                Code::V008,
-                doc,
-                "/spec/monitoring/until",
-                msg,
-            ));
+            let d = Diagnostic::at(Code::V008, doc, "/spec/monitoring/until", msg);
+            let d = about(d)
+                .fact("until", until.to_string())
+                .fact("completed_on", completed.to_string())
+                .fact("needed_until", needed.to_string());
+            out.push(d);
         }
     }
 }
@@ -204,36 +246,40 @@ fn monitoring_owner_role(m: &Model, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let security = service_team(m, r.service.get(), Function::Security);
-        if let Some((team, _)) = outsider(m, &watch.security, security) {
+        if let Some((who, team)) = outsider(m, &watch.security, security) {
             let msg = format!(
-                "`{}` watches for attacker pressure but is not a member of `{team}`, the service's security owner",
-                watch.security.get().map_or("", String::as_str)
+                "`{who}` watches for attacker pressure but is not a member of `{team}`, the service's security owner"
             );
-            let ptr = "/spec/monitoring/security";
-            out.push(Diagnostic::at(Code::V009, doc, ptr, msg));
+            let d = Diagnostic::at(Code::V009, doc, "/spec/monitoring/security", msg);
+            let d = about_record(d, &r.service, &r.finding);
+            out.push(outside(d, "person", who, team, None).id_fact("role", "security"));
         }
-        if let Some((team, _)) = outsider(m, &watch.owner, m.executing_team(r.routing())) {
+        let routing = r.routing();
+        if let Some((who, team)) = outsider(m, &watch.owner, m.executing_team(routing)) {
             let msg = format!(
-                "`{}` watches for rollback and drift but is not a member of `{team}`, the team that operates the system",
-                watch.owner.get().map_or("", String::as_str)
+                "`{who}` watches for rollback and drift but is not a member of `{team}`, the team that operates the system"
             );
-            let ptr = "/spec/monitoring/owner";
-            out.push(Diagnostic::at(Code::V009, doc, ptr, msg));
+            let d = Diagnostic::at(Code::V009, doc, "/spec/monitoring/owner", msg);
+            let d = about_record(d, &r.service, &r.finding);
+            let d = outside(d, "person", who, team, routing.control);
+            out.push(d.id_fact("role", "owner"));
         }
     }
 }
 
 fn implementer_outside_executing_team(m: &Model, out: &mut Vec<Diagnostic>) {
     for (doc, r) in m.remediations() {
-        if done(&r.status).is_none() {
+        let Some(status) = done(&r.status) else {
             continue;
-        }
-        if let Some((team, _)) = outsider(m, &r.implemented_by, m.executing_team(r.routing())) {
+        };
+        let routing = r.routing();
+        if let Some((who, team)) = outsider(m, &r.implemented_by, m.executing_team(routing)) {
             let msg = format!(
-                "implementer `{}` is not a member of `{team}`, the team that operates the system and owns the change",
-                r.implemented_by.get().map_or("", String::as_str)
+                "implementer `{who}` is not a member of `{team}`, the team that operates the system and owns the change"
             );
-            out.push(Diagnostic::at(Code::V010, doc, "/spec/implemented_by", msg));
+            let d = Diagnostic::at(Code::V010, doc, "/spec/implemented_by", msg);
+            let d = about_record(d, &r.service, &r.finding);
+            out.push(outside(d, "implementer", who, team, routing.control).fact("status", status));
         }
     }
 }
@@ -249,26 +295,35 @@ fn service_owner_not_consulted(m: &Model, out: &mut Vec<Diagnostic>) {
             continue; // E004 says it all when exceptions are not allowed
         }
         let service = service_team(m, e.service.get(), Function::Service);
-        let Some((team, _)) = outsider(m, &e.requested_by, service) else {
+        let Some((requester, team)) = outsider(m, &e.requested_by, service) else {
             continue; // the service owner asked, or nobody can tell (R001, R002)
         };
         let tier_id = tier.id.get().map_or("?", String::as_str);
+        let about = |d: Diagnostic| {
+            about_record(d, &e.service, &e.finding)
+                .id_fact("requester", requester)
+                .id_fact("team", team)
+                .id_fact("tier", tier_id)
+        };
         match e.service_signoff.get() {
             None => {
                 let msg = format!(
-                    "requested by `{}`, who is not in `{team}`, the service owner, and tier `{tier_id}` requires the service owner's `service_signoff`",
-                    e.requested_by.get().map_or("", String::as_str)
+                    "requested by `{requester}`, who is not in `{team}`, the service owner, and tier `{tier_id}` requires the service owner's `service_signoff`"
                 );
-                out.push(Diagnostic::at(Code::A005, doc, "/spec/requested_by", msg));
+                out.push(about(Diagnostic::at(
+                    Code::A005,
+                    doc,
+                    "/spec/requested_by",
+                    msg,
+                )));
             }
             Some(s) => {
-                if outsider(m, &s.by, service).is_some() {
+                if let Some((by, _)) = outsider(m, &s.by, service) {
                     let msg = format!(
-                        "service sign-off by `{}`, who is not a member of `{team}`, the service owner",
-                        s.by.get().map_or("", String::as_str)
+                        "service sign-off by `{by}`, who is not a member of `{team}`, the service owner"
                     );
-                    let ptr = "/spec/service_signoff/by";
-                    out.push(Diagnostic::at(Code::A005, doc, ptr, msg));
+                    let d = Diagnostic::at(Code::A005, doc, "/spec/service_signoff/by", msg);
+                    out.push(about(d).id_fact("signed_off_by", by));
                 }
             }
         }
