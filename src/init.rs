@@ -117,8 +117,7 @@ on:
   schedule:
     - cron: "41 4 * * *"
   workflow_dispatch:
-permissions:
-  contents: read
+permissions: {}
 jobs:
   refresh:
     runs-on: ubuntu-latest
@@ -130,6 +129,8 @@ jobs:
       CATALOG: data/known_exploited_vulnerabilities.json   # = kev_catalog in foureyes.yaml
     steps:
       - uses: actions/checkout@v4
+        with:
+          persist-credentials: false
       - name: Fetch the catalog from CISA
         run: |
           # At most 128 MiB, the most foureyes reads.
@@ -158,6 +159,7 @@ jobs:
             echo "Catalog $version is already proposed on $branch."
             exit 0
           fi
+          gh auth setup-git            # push with GH_TOKEN; checkout kept no credentials
           git config user.name "github-actions[bot]"
           git config user.email "41898282+github-actions[bot]@users.noreply.github.com"
           git switch --create "$branch"
