@@ -21,3 +21,4 @@ pub mod render;
 pub mod repo;
 pub mod rules;
 pub mod schema;
+mod suggest;

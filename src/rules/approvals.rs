@@ -85,7 +85,7 @@ pub(super) fn team_id<'a>(m: &Model<'a>, doc: usize) -> &'a str {
 fn approver_in_execution_team(m: &Model, out: &mut Vec<Diagnostic>) {
     for (doc, e) in m.exceptions() {
         // The executing team: the control's remediation owner for a routed record (§5).
-        let Some((team_id, team)) = m.executing_team(e.routing()) else {
+        let Some((team_id, team)) = m.executing_team(doc) else {
             continue;
         };
         let requester = e.requested_by.get();
@@ -121,7 +121,7 @@ fn approver_in_execution_team(m: &Model, out: &mut Vec<Diagnostic>) {
 fn approver_not_risk_owner(m: &Model, out: &mut Vec<Diagnostic>) {
     for (doc, e) in m.exceptions() {
         // The risk team: the control's risk owner for a routed record (§5).
-        let Some((team_id, team)) = m.risk_team(e.routing()) else {
+        let Some((team_id, team)) = m.risk_team(doc) else {
             continue;
         };
         let owner = match e.control.get() {
@@ -145,7 +145,7 @@ fn approver_not_risk_owner(m: &Model, out: &mut Vec<Diagnostic>) {
 
 fn too_few_approvers(m: &Model, out: &mut Vec<Diagnostic>) {
     for (doc, e) in m.exceptions() {
-        let Some(tier) = m.governing_tier(e.service.get(), &e.finding) else {
+        let Some(tier) = m.tier_of(doc) else {
             continue;
         };
         let need = tier.min_approvers();

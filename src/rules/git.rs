@@ -70,7 +70,7 @@ fn codeowners_gap(m: &Model, out: &mut Vec<Diagnostic>) {
             continue;
         };
         // The risk team: the control's risk owner for a routed record (§5).
-        let Some((team_id, team)) = m.risk_team(e.routing()) else {
+        let Some((team_id, team)) = m.risk_team(doc) else {
             continue; // R003 / R007 / R001
         };
         let (Some(scm), Some(rel)) = (scm(team.spec), m.paths.get(doc.file)) else {

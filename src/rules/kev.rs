@@ -6,7 +6,7 @@ use crate::date::Date;
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::Severity::{Error, Off};
 use crate::kev::Catalog;
-use crate::model::{Finding, Model, RemediationStatus};
+use crate::model::{Finding, Given, Model, RemediationStatus};
 
 pub const RULES: &[Rule] = &[
     Rule {
@@ -43,15 +43,16 @@ fn misclassified(m: &Model, out: &mut Vec<Diagnostic>) {
     let Some(kev) = m.kev else { return };
     for (doc, service, finding, _) in m.records() {
         let Some(f) = finding.get() else { continue };
-        if f.kev.get() == Some(&true) {
+        if matches!(f.kev, Given::Valid(true)) {
             continue;
         }
         let Some((name, due)) = listed(kev, f) else {
             continue;
         };
-        let (pointer, stated) = match f.kev.get() {
-            Some(_) => ("/spec/finding/kev", "says `kev: false`"),
-            None => ("/spec/finding", "does not say `kev: true`"),
+        let (pointer, stated) = match f.kev {
+            Given::Valid(_) => ("/spec/finding/kev", "says `kev: false`"),
+            Given::Malformed => ("/spec/finding/kev", "does not say `kev: true`"),
+            Given::Missing => ("/spec/finding", "does not say `kev: true`"),
         };
         let msg = format!(
             "{} is in the KEV catalog (due {due}), but the finding {stated}: it is judged by the tier of a vulnerability nobody is exploiting",
@@ -68,7 +69,8 @@ fn misclassified(m: &Model, out: &mut Vec<Diagnostic>) {
 fn due_date(m: &Model, out: &mut Vec<Diagnostic>) {
     let Some(kev) = m.kev else { return };
     for (doc, r) in m.remediations() {
-        if r.status.get() != Some(&RemediationStatus::Open) {
+        // Like D001: an open record whose service resolves (else R003 says it all).
+        if r.status.get() != Some(&RemediationStatus::Open) || m.resolved(doc).is_none() {
             continue;
         }
         let Some(f) = r.finding.get() else { continue };
@@ -81,7 +83,7 @@ fn due_date(m: &Model, out: &mut Vec<Diagnostic>) {
         if r.service.get().is_some_and(|s| m.covered(s, f)) {
             continue;
         }
-        let late = m.today.0 - due.0;
+        let late = m.today.days_since(due);
         let msg = format!(
             "{} is past its KEV due date {due} ({} ago), the federal remediation deadline, and no active exception covers it",
             named(f, name),

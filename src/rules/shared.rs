@@ -8,7 +8,7 @@ use crate::diagnostic::Diagnostic;
 use crate::diagnostic::Severity::{Error, Warning};
 use crate::model::{
     Doc, Exposure, ExposureReview, Finding, Function, L, Model, RemediationStatus, Requirement,
-    Routing, Team,
+    Team, control_of,
 };
 
 pub const RULES: &[Rule] = &[
@@ -62,24 +62,21 @@ struct Reviewed<'a> {
     service: &'a L<String>,
     finding: &'a L<Finding>,
     review: &'a L<ExposureReview>,
-    routing: Routing<'a>,
 }
 
 /// Every record (Exceptions, then Remediations) with its exposure review.
-fn reviewed<'a>(m: &Model<'a>) -> impl Iterator<Item = Reviewed<'a>> {
+fn reviewed<'a>(m: &Model<'a>) -> impl Iterator<Item = Reviewed<'a>> + use<'a> {
     let exceptions = m.exceptions().map(|(doc, e)| Reviewed {
         doc,
         service: &e.service,
         finding: &e.finding,
         review: &e.exposure_review,
-        routing: e.routing(),
     });
     let remediations = m.remediations().map(|(doc, r)| Reviewed {
         doc,
         service: &r.service,
         finding: &r.finding,
         review: &r.exposure_review,
-        routing: r.routing(),
     });
     exceptions.chain(remediations)
 }
@@ -97,13 +94,13 @@ fn outsider<'p, 'a>(
     (!team.members.contains(&p)).then_some((r.as_str(), id))
 }
 
-/// The service's team for a function, with its id.
+/// The record's service's team for a function, with its id.
 fn service_team<'m, 'a>(
     m: &'m Model<'a>,
-    service: Option<&String>,
+    doc: &Doc,
     function: Function,
 ) -> Option<(&'a str, &'m Team<'a>)> {
-    let team = m.owner_team(service, function)?;
+    let team = m.owner_team(doc, function)?;
     Some((team_id(m, team.doc), team))
 }
 
@@ -122,10 +119,10 @@ fn outside(
 
 fn exposure_unreviewed(m: &Model, out: &mut Vec<Diagnostic>) {
     for rec in reviewed(m) {
-        let claimed = rec.finding.get().and_then(|f| f.exposure.get());
+        let claimed = rec.finding.get().and_then(|f| f.stated_exposure());
         match rec.review.get() {
             None => {
-                if let Some(exposure) = claimed.filter(|e| **e != Exposure::Internet) {
+                if let Some(exposure) = claimed.filter(|e| *e != Exposure::Internet) {
                     let msg = format!(
                         "exposure `{}` lowers the finding's urgency, but no `exposure_review` records who established it",
                         exposure.name()
@@ -165,7 +162,7 @@ fn exposure_unreviewed(m: &Model, out: &mut Vec<Diagnostic>) {
 fn exposure_reviewer_role(m: &Model, out: &mut Vec<Diagnostic>) {
     for rec in reviewed(m) {
         let Some(r) = rec.review.get() else { continue };
-        let security = service_team(m, rec.routing.service, Function::Security);
+        let security = service_team(m, rec.doc, Function::Security);
         if let Some((who, team)) = outsider(m, &r.security, security) {
             let msg = format!(
                 "exposure reviewer `{who}` is not a member of `{team}`, the service's security owner"
@@ -174,13 +171,13 @@ fn exposure_reviewer_role(m: &Model, out: &mut Vec<Diagnostic>) {
             let d = about_record(d, rec.service, rec.finding);
             out.push(outside(d, "reviewer", who, team, None).id_fact("role", "security"));
         }
-        if let Some((who, team)) = outsider(m, &r.system, m.executing_team(rec.routing)) {
+        if let Some((who, team)) = outsider(m, &r.system, m.executing_team(rec.doc)) {
             let msg = format!(
                 "exposure reviewer `{who}` is not a member of `{team}`, the team that operates the system"
             );
             let d = Diagnostic::at(Code::V007, rec.doc, "/spec/exposure_review/system", msg);
             let d = about_record(d, rec.service, rec.finding);
-            let d = outside(d, "reviewer", who, team, rec.routing.control);
+            let d = outside(d, "reviewer", who, team, control_of(rec.doc));
             out.push(d.id_fact("role", "system"));
         }
     }
@@ -200,10 +197,10 @@ fn monitoring_missing(m: &Model, out: &mut Vec<Diagnostic>) {
         let Some(status) = done(&r.status) else {
             continue;
         };
-        let Some(tier) = m.governing_tier(r.service.get(), &r.finding) else {
+        let Some(tier) = m.tier_of(doc) else {
             continue;
         };
-        let Some(days) = tier.monitoring_days.get().copied() else {
+        let Some(days) = tier.monitoring_days.get().map(|d| d.get()) else {
             continue;
         };
         let tier_id = tier.id.get().map_or("?", String::as_str);
@@ -224,7 +221,9 @@ fn monitoring_missing(m: &Model, out: &mut Vec<Diagnostic>) {
         let (Some(&until), Some(&completed)) = (watch.until.get(), r.completed_on.get()) else {
             continue;
         };
-        let needed = completed.plus(days);
+        let Some(needed) = completed.plus(days) else {
+            continue;
+        };
         if until < needed {
             let msg = format!(
                 "monitoring ends on {until}, before {needed}: tier `{tier_id}` requires {} after completion on {completed}",
@@ -245,7 +244,7 @@ fn monitoring_owner_role(m: &Model, out: &mut Vec<Diagnostic>) {
         let Some(watch) = r.monitoring.get() else {
             continue;
         };
-        let security = service_team(m, r.service.get(), Function::Security);
+        let security = service_team(m, doc, Function::Security);
         if let Some((who, team)) = outsider(m, &watch.security, security) {
             let msg = format!(
                 "`{who}` watches for attacker pressure but is not a member of `{team}`, the service's security owner"
@@ -254,14 +253,13 @@ fn monitoring_owner_role(m: &Model, out: &mut Vec<Diagnostic>) {
             let d = about_record(d, &r.service, &r.finding);
             out.push(outside(d, "person", who, team, None).id_fact("role", "security"));
         }
-        let routing = r.routing();
-        if let Some((who, team)) = outsider(m, &watch.owner, m.executing_team(routing)) {
+        if let Some((who, team)) = outsider(m, &watch.owner, m.executing_team(doc)) {
             let msg = format!(
                 "`{who}` watches for rollback and drift but is not a member of `{team}`, the team that operates the system"
             );
             let d = Diagnostic::at(Code::V009, doc, "/spec/monitoring/owner", msg);
             let d = about_record(d, &r.service, &r.finding);
-            let d = outside(d, "person", who, team, routing.control);
+            let d = outside(d, "person", who, team, r.control.get());
             out.push(d.id_fact("role", "owner"));
         }
     }
@@ -272,21 +270,21 @@ fn implementer_outside_executing_team(m: &Model, out: &mut Vec<Diagnostic>) {
         let Some(status) = done(&r.status) else {
             continue;
         };
-        let routing = r.routing();
-        if let Some((who, team)) = outsider(m, &r.implemented_by, m.executing_team(routing)) {
+        if let Some((who, team)) = outsider(m, &r.implemented_by, m.executing_team(doc)) {
             let msg = format!(
                 "implementer `{who}` is not a member of `{team}`, the team that operates the system and owns the change"
             );
             let d = Diagnostic::at(Code::V010, doc, "/spec/implemented_by", msg);
             let d = about_record(d, &r.service, &r.finding);
-            out.push(outside(d, "implementer", who, team, routing.control).fact("status", status));
+            let d = outside(d, "implementer", who, team, r.control.get());
+            out.push(d.fact("status", status));
         }
     }
 }
 
 fn service_owner_not_consulted(m: &Model, out: &mut Vec<Diagnostic>) {
     for (doc, e) in m.exceptions() {
-        let Some(tier) = m.governing_tier(e.service.get(), &e.finding) else {
+        let Some(tier) = m.tier_of(doc) else {
             continue;
         };
         let required = tier.exceptions.get().and_then(|x| x.service_signoff.get())
@@ -294,7 +292,7 @@ fn service_owner_not_consulted(m: &Model, out: &mut Vec<Diagnostic>) {
         if !required || !tier.exceptions_allowed() {
             continue; // E004 says it all when exceptions are not allowed
         }
-        let service = service_team(m, e.service.get(), Function::Service);
+        let service = service_team(m, doc, Function::Service);
         let Some((requester, team)) = outsider(m, &e.requested_by, service) else {
             continue; // the service owner asked, or nobody can tell (R001, R002)
         };

@@ -5,9 +5,7 @@ use super::approvals::team_id;
 use super::{Code, Rule, about_record};
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::Severity::Error;
-use crate::model::{
-    Function, Model, RemediationSpec, RemediationStatus, Requirement, Team, none_listed,
-};
+use crate::model::{Function, Model, RemediationStatus, Requirement, none_listed};
 
 pub const RULES: &[Rule] = &[
     Rule {
@@ -76,12 +74,18 @@ fn self_verification(m: &Model, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// The verifier judged against a team of the record: its executing team (§5), or its
-/// service's validation owner.
-fn verifier_membership<'a>(
-    m: &Model<'a>,
+/// Which team the verifier is judged against: the record's executing team (§5: the
+/// control's remediation owner for a routed record), or its service's validation owner.
+#[derive(Clone, Copy, PartialEq)]
+enum Against {
+    Executing,
+    Validation,
+}
+
+fn verifier_membership(
+    m: &Model,
     out: &mut Vec<Diagnostic>,
-    team_of: impl for<'m> Fn(&'m Model<'a>, &'a RemediationSpec) -> Option<&'m Team<'a>>,
+    against: Against,
     report_member: bool,
     code: Code,
     message: impl Fn(&str, &str) -> String,
@@ -90,14 +94,17 @@ fn verifier_membership<'a>(
         let Some(v) = r.verification() else { continue };
         let Some(by) = v.by.get() else { continue };
         let Some(p) = m.person(by) else { continue };
-        let Some(team) = team_of(m, r) else {
+        let team = match against {
+            Against::Executing => m.executing_team(doc).map(|(_, t)| t),
+            Against::Validation => m.owner_team(doc, Function::Validation),
+        };
+        let Some(team) = team else {
             continue;
         };
         if team.members.contains(&p) == report_member {
             let team_id = team_id(m, team.doc);
+            let routed = r.control.get().filter(|_| against == Against::Executing);
             let d = Diagnostic::at(code, doc, VERIFIER, message(by, team_id));
-            // V002's team is the control's remediation owner for a routed record (§5).
-            let routed = r.control.get().filter(|_| code == Code::V002);
             let d = about_record(d, &r.service, &r.finding)
                 .id_fact("verifier", by.as_str())
                 .id_fact("team", team_id)
@@ -108,21 +115,16 @@ fn verifier_membership<'a>(
 }
 
 fn verifier_in_execution_team(m: &Model, out: &mut Vec<Diagnostic>) {
-    verifier_membership(
-        m,
-        out,
-        |m, r| Some(m.executing_team(r.routing())?.1),
-        true,
-        Code::V002,
-        |by, team| format!("verifier `{by}` is a member of `{team}`, the team that made the fix"),
-    );
+    verifier_membership(m, out, Against::Executing, true, Code::V002, |by, team| {
+        format!("verifier `{by}` is a member of `{team}`, the team that made the fix")
+    });
 }
 
 fn verifier_not_validation_owner(m: &Model, out: &mut Vec<Diagnostic>) {
     verifier_membership(
         m,
         out,
-        |m, r| m.owner_team(r.service.get(), Function::Validation),
+        Against::Validation,
         false,
         Code::V003,
         |by, team| {
@@ -136,7 +138,7 @@ fn closed_without_verification(m: &Model, out: &mut Vec<Diagnostic>) {
         if r.status.get() != Some(&RemediationStatus::Closed) || r.verification.is_some() {
             continue;
         }
-        let Some(tier) = m.governing_tier(r.service.get(), &r.finding) else {
+        let Some(tier) = m.tier_of(doc) else {
             continue;
         };
         if tier.verification.get() == Some(&Requirement::Required) {
