@@ -1406,6 +1406,49 @@ mod tests {
     }
 
     #[test]
+    fn exposure_is_a_dimension_of_matching_and_absent_means_internet() {
+        let p = policy(json!([
+            {"id": "internet", "match": {"severity": ["high"], "exposure": ["internet"]}},
+            {"id": "inside", "match": {"exposure": ["internal", "isolated"]}},
+            {"id": "rest", "match": {}},
+        ]));
+        let order = TierOrder::of(&p).unwrap();
+        let none = Given::Missing;
+        let high = |exposure: Value| {
+            let mut f = json!({"id": "X", "severity": "high"});
+            if !exposure.is_null() {
+                f["exposure"] = exposure;
+            }
+            governing_id(&order, &finding(f), none)
+        };
+        assert_eq!(high(Value::Null), "internet");
+        assert_eq!(high(json!("internet")), "internet");
+        assert_eq!(high(json!("internal")), "inside");
+        assert_eq!(high(json!("isolated")), "inside");
+        // A malformed exposure could be any of them, and they differ here.
+        assert_eq!(high(json!("dmz")), "unknown");
+        let low = finding(json!({"id": "X", "severity": "low", "exposure": "dmz"}));
+        assert_eq!(governing_id(&order, &low, none), "unknown");
+        let m = |v: Value| Match::deserialize(v).is_ok();
+        assert!(m(json!({"exposure": ["internet", "isolated"]})));
+        assert!(!m(json!({"exposure": []})) && !m(json!({"exposure": ["lan"]})));
+    }
+
+    #[test]
+    fn findings_are_the_same_by_any_id_or_alias_in_any_ascii_case() {
+        let a = finding(json!({"id": "CVE-2021-44228", "aliases": ["GHSA-jfh8-c2jp-5v3q"]}));
+        let b = finding(json!({"id": "ghsa-JFH8-c2jp-5v3q"}));
+        let c = finding(json!({"id": "OSV-1", "aliases": ["cve-2021-44228"]}));
+        let d = finding(json!({"id": "CVE-2021-44229"}));
+        assert!(a.same_as(&b) && b.same_as(&a) && a.same_as(&c));
+        assert!(!b.same_as(&c) && !a.same_as(&d));
+        // Only ASCII letters fold: a Unicode look-alike is another id.
+        let e = finding(json!({"id": "CVE-2021-44228\u{212A}"}));
+        let f = finding(json!({"id": "cve-2021-44228k"}));
+        assert!(!e.same_as(&f));
+    }
+
+    #[test]
     fn tier_order_is_unknown_without_a_list_of_well_formed_tiers() {
         let unknown = |tiers: Value| {
             let p: SlaSpec = read_lenient(&json!({ "tiers": tiers }));

@@ -627,3 +627,46 @@ spec:
         ]
     );
 }
+
+#[test]
+fn a_team_lead_counts_as_a_member_of_the_executing_team() {
+    // iam with sanjay as its only member and tomas as its lead: tomas is in the executing
+    // team of a routed record for every rule that asks (A002, V007, V009, V010).
+    let iam = "apiVersion: foureyes.dev/v1\nkind: Team\nmetadata: {id: iam}\nspec:\n  functions: [execution]\n  members: [sanjay]\n  lead: tomas\n";
+    let dir = repo(&[
+        ("teams/iam.yaml".into(), iam.into()),
+        exception(
+            "EXC-2026-0001",
+            Some("signing-keys"),
+            "{id: IDN-2026-0001, severity: high, category: identity}",
+            "tomas",
+        ),
+        (
+            "remediations/REM-2026-0001.yaml".into(),
+            "apiVersion: foureyes.dev/v1
+kind: Remediation
+metadata: {id: REM-2026-0001}
+spec:
+  service: payments-api
+  control: signing-keys
+  finding: {id: SECRET-2026-0001, severity: high, kev: true, category: secret, exposure: internal}
+  exposure_review: {security: alice, system: tomas, on: 2026-11-02}
+  found_on: 2026-11-01
+  status: completed
+  implemented_by: tomas
+  completed_on: 2026-11-02
+  evidence: [key rotated]
+  monitoring: {security: alice, owner: tomas, until: 2026-12-02}
+"
+            .into(),
+        ),
+    ]);
+    let run = check(dir.path(), &[]);
+    assert_eq!(
+        run.lines,
+        [
+            "A002 error exceptions/EXC-2026-0001.yaml:12:12 /spec/approvals/0/by",
+            "A003 error exceptions/EXC-2026-0001.yaml:12:12 /spec/approvals/0/by",
+        ]
+    );
+}
