@@ -670,3 +670,29 @@ spec:
         ]
     );
 }
+
+#[test]
+fn a_finding_whose_exposure_no_tier_matches_is_r004() {
+    let policy = "apiVersion: foureyes.dev/v1\nkind: SlaPolicy\nmetadata: {id: default}\nspec:\n  tiers:\n    - {id: internet, match: {exposure: [internet]}, remediate_within_days: 30, escalation: [{after_days: 20, to: appsec}], exceptions: {max_days: 60}}\n";
+    let dir = repo(&[
+        ("sla/policy.yaml".into(), policy.into()),
+        open_high(
+            "REM-2026-0001",
+            ", exposure: isolated",
+            true,
+            "internet",
+            "2026-11-10",
+        ),
+        open_high("REM-2026-0002", "", false, "internet", "2026-11-10"),
+    ]);
+    let run = check(dir.path(), &[]);
+    assert_eq!(
+        run.lines,
+        ["R004 error remediations/REM-2026-0001.yaml:7:5 /spec/finding"]
+    );
+    assert_eq!(
+        message(&run, "R004", "remediations/REM-2026-0001.yaml"),
+        "the finding (severity high, exposure isolated, service criticality high) matches no tier of the SLA policy"
+    );
+    assert_eq!(run.diagnostics[0]["facts"]["exposure"], "isolated");
+}

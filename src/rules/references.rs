@@ -294,16 +294,19 @@ fn unknown_tier(m: &Model, out: &mut Vec<Diagnostic>) {
                 Some(c) => format!("service criticality {c}"),
                 None => "service without criticality".into(),
             };
+            let exposure = f.and_then(|f| f.stated_exposure()).map(|e| e.name());
             let msg = format!(
-                "the finding (severity {}{}, {service_class}) matches no tier of the SLA policy",
+                "the finding (severity {}{}{}, {service_class}) matches no tier of the SLA policy",
                 severity.unwrap_or("?"),
                 if kev { ", KEV" } else { "" },
+                exposure.map_or(String::new(), |e| format!(", exposure {e}")),
             );
             let d = Diagnostic::at(Code::R004, doc, "/spec/finding", msg);
             let d = about_record(d, service, finding)
                 .fact_opt("severity", severity)
                 .fact("kev", kev)
-                .fact_opt("criticality", criticality);
+                .fact_opt("criticality", criticality)
+                .fact_opt("exposure", exposure);
             out.push(d);
         }
     }
