@@ -7,9 +7,10 @@
 //! [`Date`], [`MatchList`]), so no rule sees a value the schema rejects.
 //!
 //! Records (Exceptions and Remediations) are resolved once, in [`Model::build`]: their
-//! service, and the tier that governs their finding ([`Resolved`]). Every rule that needs
-//! either asks the model, so a record whose service does not resolve is skipped alike by all
-//! of them (R003 is its only diagnostic about it).
+//! service, their executing and risk teams (from their control when they name one), and the
+//! tier that governs their finding ([`Resolved`]). Every rule that needs any of these asks
+//! the model, so a record whose service does not resolve is skipped alike by all of them
+//! (R003 is its only diagnostic about it).
 
 use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
