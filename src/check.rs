@@ -22,8 +22,9 @@ pub struct SourceFile {
     pub text: String,
     /// How many YAML documents the file holds (diagnostics name the document when > 1).
     pub yaml_docs: usize,
-    /// False for a file that only the base commit has: pull-request mode names it when a
-    /// record was deleted with it, but it was not checked.
+    /// False for a file that is not reported on: one that only the base commit has
+    /// (pull-request mode names it when a record was deleted with it), or, when one file is
+    /// checked, the rest of its repository.
     pub checked: bool,
     /// The record each YAML document of the file is (by document index), when it has a
     /// known `kind` and a `metadata.id`.
