@@ -267,3 +267,18 @@ fn rules_explain_and_sarif_show_k002_off_by_default() {
             .all(|r| r["ruleId"] == "K002" && r["level"] == "error")
     );
 }
+
+#[test]
+fn one_file_is_checked_with_the_catalog_of_its_repository() {
+    // The repository root is the folder of foureyes.yaml, and kev_catalog is relative to it.
+    let file = manifest_dir().join("fixtures/rules/K001/remediations/REM-2026-0004.yaml");
+    let (code, lines, stderr) = check(&file, &[]);
+    assert_eq!(
+        (code, lines, stderr),
+        (
+            1,
+            vec!["K001 error remediations/REM-2026-0004.yaml:10:5 /spec/finding".to_string()],
+            String::new()
+        )
+    );
+}
