@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use foureyes::config::{self, Config};
 use foureyes::date::Date;
 use foureyes::diagnostic::Severity;
+use foureyes::kev;
 use foureyes::locate;
 use foureyes::model::Kind;
 use foureyes::render::{self, Report};
@@ -54,6 +55,9 @@ enum Command {
         /// plus extensions without re-approval (G001) and deleted records (G002).
         #[arg(long, value_name = "REF")]
         base: Option<String>,
+        /// The CISA KEV catalog (JSON) for K001/K002; default `kev_catalog` of the config.
+        #[arg(long, value_name = "FILE")]
+        kev_catalog: Option<PathBuf>,
     },
     /// Scaffold a governance repository from the starter policies.
     Init {
@@ -110,10 +114,11 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             output_sarif,
             summary,
             base,
+            kev_catalog,
         } => {
             let today = resolve_today(today)?;
             let scope = Scope::of(&path)?;
-            let config = match config {
+            let mut config = match config {
                 Some(file) => Config::load(&file)?,
                 None => {
                     // Repository content: read only as a regular file, never through a
@@ -130,6 +135,12 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                         Err(_) => Config::default(),
                     }
                 }
+            };
+            // `kev_catalog` names a file of the checked repository, relative to its root.
+            config.kev = match (kev_catalog, &config.kev_catalog) {
+                (Some(file), _) => Some(kev::load(&file)?),
+                (None, Some(rel)) => Some(kev::load_in_repo(&scope.root.join(rel))?),
+                (None, None) => None,
             };
             let outcome = scope.check(&config, today, base.as_deref())?;
             let located = locate::locate(&outcome.files, outcome.diagnostics);
