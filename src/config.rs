@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 use std::io::Read;
-use std::path::{Component, Path};
+use std::path::{Component, Path, PathBuf};
 
 use globset::{GlobSet, GlobSetBuilder};
 use serde::Deserialize;
@@ -32,7 +32,9 @@ pub struct Config {
     exclude: GlobSet,
     /// Per-rule override of the default severity (`Off` turns a rule off).
     rules: HashMap<Code, Severity>,
-    /// `kev_catalog`: the KEV catalog file, relative to the checked PATH.
+    /// The file it was read from (pull-request mode reads that file's base version).
+    pub path: Option<PathBuf>,
+    /// `kev_catalog`: the KEV catalog file, relative to the checked repository's root.
     pub kev_catalog: Option<String>,
     /// The KEV catalog the check uses (K001, K002), once loaded.
     pub kev: Option<Catalog>,
@@ -65,11 +67,18 @@ fn globs(patterns: &[String]) -> Result<GlobSet, String> {
 impl Config {
     /// Reads a config file; any problem is an error (a broken config is never ignored).
     pub fn load(path: &Path) -> Result<Config, String> {
-        let fail = |what: String| format!("{}: {what}", path.display());
         let mut bytes = Vec::new();
         std::fs::File::open(path)
             .and_then(|f| f.take(parse::MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let mut config = Config::parse(bytes, &path.display().to_string())?;
+        config.path = Some(path.to_path_buf());
+        Ok(config)
+    }
+
+    /// Reads a config from its bytes; `name` says where they come from, for errors.
+    pub fn parse(bytes: Vec<u8>, name: &str) -> Result<Config, String> {
+        let fail = |what: String| format!("{name}: {what}");
         if bytes.len() as u64 > parse::MAX_FILE_BYTES {
             let mib = parse::MAX_FILE_BYTES >> 20;
             return Err(fail(format!("larger than {mib} MiB")));
@@ -136,6 +145,7 @@ impl Config {
             include: globs(&include)?,
             exclude: globs(&raw.exclude)?,
             rules,
+            path: None,
             kev_catalog: raw.kev_catalog,
             kev: None,
         })

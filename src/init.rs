@@ -97,11 +97,24 @@ fn github_repo() -> &'static str {
     env!("CARGO_PKG_REPOSITORY").trim_start_matches("https://github.com/")
 }
 
+/// The commit of foureyes the workflow pins its action to: a tag can move, a commit cannot.
+/// The action installs the release of the version in its own Cargo.toml, so any commit of
+/// this version will do; releasing sets it to a commit of the new version (README,
+/// "Releasing").
+const ACTION_COMMIT: &str = "58b10ff86b13177bea2009a886ac8f627474ec8a";
+
+/// The other actions of the workflow, pinned by commit with their version.
+const CHECKOUT: &str = "actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1";
+const UPLOAD_SARIF: &str =
+    "github/codeql-action/upload-sarif@8aad20d150bbac5944a9f9d289da16a4b0d87c1e # v4.36.2";
+
 fn workflow() -> String {
     format!(
         r#"# foureyes on every pull request and push, and daily: exceptions expire and
 # deadlines pass without any commit. Findings show as annotations on the
-# changed files and as code scanning alerts.
+# changed files and as code scanning alerts. Code scanning in a private
+# repository needs GitHub Advanced Security: without it, delete the upload
+# step and `security-events: write` (annotations and the step summary remain).
 name: foureyes
 on:
   pull_request:
@@ -110,8 +123,7 @@ on:
   schedule:
     - cron: "23 5 * * *"
   workflow_dispatch:
-permissions:
-  contents: read
+permissions: {{}}
 jobs:
   foureyes:
     runs-on: ubuntu-latest
@@ -119,17 +131,18 @@ jobs:
       contents: read
       security-events: write   # upload the SARIF report to code scanning
     steps:
-      - uses: actions/checkout@v4
+      - uses: {CHECKOUT}
         with:
           fetch-depth: 0               # pull-request mode needs the merge-base
+          persist-credentials: false
       - id: foureyes
-        uses: {repo}@{release}
+        uses: {repo}@{ACTION_COMMIT} # {release}
         with:
           # On a pull request, judge only what it changes; otherwise check everything.
           base: ${{{{ github.event_name == 'pull_request' && format('origin/{{0}}', github.base_ref) || '' }}}}
           sarif-file: foureyes.sarif
       - if: ${{{{ !cancelled() && steps.foureyes.outputs.sarif-file != '' }}}}
-        uses: github/codeql-action/upload-sarif@v3
+        uses: {UPLOAD_SARIF}
         with:
           sarif_file: ${{{{ steps.foureyes.outputs.sarif-file }}}}
           category: foureyes
@@ -141,7 +154,9 @@ jobs:
 
 /// Keeps `data/known_exploited_vulnerabilities.json` (the starter's `kev_catalog`) current
 /// with CISA's feed, through a reviewed pull request.
-const KEV_WORKFLOW: &str = r#"# Refreshes the CISA Known Exploited Vulnerabilities catalog that foureyes
+fn kev_workflow() -> String {
+    format!(
+        r#"# Refreshes the CISA Known Exploited Vulnerabilities catalog that foureyes
 # holds the records against (`kev_catalog` in foureyes.yaml; rules K001 and
 # K002). CISA adds entries on most working days. This job fetches the feed
 # daily and, when it changed, opens a pull request: new entries can make
@@ -157,7 +172,7 @@ on:
   schedule:
     - cron: "41 4 * * *"
   workflow_dispatch:
-permissions: {}
+permissions: {{}}
 jobs:
   refresh:
     runs-on: ubuntu-latest
@@ -168,7 +183,7 @@ jobs:
       FEED: https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json
       CATALOG: data/known_exploited_vulnerabilities.json   # = kev_catalog in foureyes.yaml
     steps:
-      - uses: actions/checkout@v4
+      - uses: {CHECKOUT}
         with:
           persist-credentials: false
       - name: Fetch the catalog from CISA
@@ -180,14 +195,14 @@ jobs:
           # stop every foureyes check (exit 2).
           jq -e '(.vulnerabilities | type == "array" and length > 0)
             and all(.vulnerabilities[]; (.cveID | type == "string")
-              and (.dueDate | type == "string" and test("^[0-9]{4}-[0-9]{2}-[0-9]{2}$")))' \
+              and (.dueDate | type == "string" and test("^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}$")))' \
             "$RUNNER_TEMP/kev.json" > /dev/null
           mkdir -p "$(dirname "$CATALOG")"
           mv "$RUNNER_TEMP/kev.json" "$CATALOG"
       - name: Propose the new catalog
         env:
-          GH_TOKEN: ${{ github.token }}
-          BASE: ${{ github.event.repository.default_branch }}
+          GH_TOKEN: ${{{{ github.token }}}}
+          BASE: ${{{{ github.event.repository.default_branch }}}}
         run: |
           if [ -z "$(git status --porcelain -- "$CATALOG")" ]; then
             echo "The catalog is current."
@@ -208,12 +223,15 @@ jobs:
           git push origin "$branch"
           gh pr create --base "$BASE" --head "$branch" --title "KEV catalog $version" \
             --body "CISA Known Exploited Vulnerabilities catalog $version, from $FEED. Records whose finding is now listed but does not say \`kev: true\` show up as K001 in the foureyes check of this pull request."
-"#;
+"#
+    )
+}
 
 fn pre_commit_config() -> String {
     format!(
         "# pre-commit (https://pre-commit.com): after `pre-commit install`, every commit\n\
-         # that touches a YAML file runs `foureyes check` on the whole repository.\n\
+         # that touches a YAML file or CODEOWNERS runs `foureyes check` on the whole\n\
+         # repository.\n\
          repos:\n  - repo: https://github.com/{}\n    rev: {}\n    hooks:\n      - id: foureyes\n",
         github_repo(),
         release()
@@ -240,10 +258,7 @@ pub fn run(dir: &Path, force: bool, today: Date) -> Result<usize, String> {
         .collect::<Result<_, String>>()?;
     files.push((".github/workflows/foureyes.yml", workflow()));
     files.push((".pre-commit-config.yaml", pre_commit_config()));
-    files.push((
-        ".github/workflows/kev-catalog.yml",
-        KEV_WORKFLOW.to_string(),
-    ));
+    files.push((".github/workflows/kev-catalog.yml", kev_workflow()));
 
     if dir.exists() && !dir.is_dir() {
         return Err(format!("{} is not a directory", dir.display()));

@@ -982,6 +982,15 @@ pub(crate) struct Model<'a> {
     pub(crate) codeowners: Option<&'a Codeowners>,
     /// The KEV catalog, when the check has one (K001, K002).
     pub(crate) kev: Option<&'a Catalog>,
+    /// Pull-request mode: the model of the base commit, which the history rules compare
+    /// with this one.
+    pub(crate) base: Option<&'a Model<'a>>,
+    /// Files whose documents could not all be read (P001, P003, P004, P005): a record
+    /// missing from one is unknown, not gone.
+    pub(crate) incomplete: HashSet<usize>,
+    /// The index in [`Model::paths`] of the config file `foureyes.yaml` at the checked root,
+    /// when there is one.
+    pub(crate) config_file: Option<usize>,
 }
 
 impl<'a> Model<'a> {
@@ -1008,6 +1017,9 @@ impl<'a> Model<'a> {
             paths,
             codeowners,
             kev: None,
+            base: None,
+            incomplete: HashSet::new(),
+            config_file: None,
         };
         m.index_people();
         m.index_documents();
@@ -1197,13 +1209,16 @@ impl<'a> Model<'a> {
     }
 
     /// A record's executing team (SPEC §5), with its id, when the record's service, its
-    /// control (if it names one) and the team resolve. A002, V002, V007, V009, V010.
+    /// control (if it names one) and the team resolve: the team whose members may not
+    /// approve or verify (A002, V002, G001) and who make and watch the change (V007, V009,
+    /// V010). Every rule asks here, so routing is decided in one place.
     pub(crate) fn executing_team(&self, doc: &Doc) -> Option<(&'a str, &Team<'a>)> {
         let id = self.resolved(doc)?.executing?;
         Some((id, self.teams.get(id)?))
     }
 
-    /// A record's risk team (SPEC §5), with its id, when it resolves. A003, G003.
+    /// A record's risk team (SPEC §5), with its id, when it resolves: the team its
+    /// approvers must belong to (A003, G001) and its file's code owner (G003).
     pub(crate) fn risk_team(&self, doc: &Doc) -> Option<(&'a str, &Team<'a>)> {
         let id = self.risk_owner(doc)?;
         Some((id, self.teams.get(id)?))

@@ -734,3 +734,44 @@ fn a_problem_whose_message_changed_is_not_new() {
         &["G001 error exceptions/EXC-2026-0010.yaml:14:12 /spec/expires"],
     );
 }
+
+#[test]
+fn a_lower_exposure_is_an_extension_and_an_alias_is_the_same_finding() {
+    // A reviewed claim of lower exposure accepts more (G001) and moves a Remediation to a
+    // slower tier (G004): both need the risk owners, not a rewrite.
+    let r = Repo::forked();
+    let review = "  exposure_review: {security: alice, system: frank, on: 2026-11-06}\n";
+    r.edit(
+        "exceptions/EXC-2026-0002.yaml",
+        "    severity: high\n",
+        &format!("    severity: high\n    exposure: internal\n{review}"),
+    );
+    r.edit(
+        "remediations/REM-2026-0001.yaml",
+        "severity: high}\n",
+        &format!("severity: high, exposure: isolated}}\n{review}"),
+    );
+    let run = pr(&r);
+    assert_run(
+        &run,
+        1,
+        &[
+            "G001 error exceptions/EXC-2026-0002.yaml:12:15 /spec/finding/exposure",
+            "G004 error remediations/REM-2026-0001.yaml:7:59 /spec/finding/exposure",
+        ],
+    );
+    let change = &run.json["diagnostics"][1]["facts"]["changes"][0];
+    assert_eq!(
+        change,
+        &serde_json::json!({"field": "finding.exposure", "from": "absent (internet)", "to": "isolated"})
+    );
+
+    // The same finding under another of its ids is not another finding.
+    let r = Repo::forked();
+    r.edit(
+        "exceptions/EXC-2026-0002.yaml",
+        "id: GHSA-2345-6789-cfgh",
+        "id: CVE-2026-55555\n    aliases: [ghsa-2345-6789-CFGH]",
+    );
+    assert_run(&pr(&r), 0, &[]);
+}

@@ -47,7 +47,7 @@ codes! {
     E001 E002 E003 E004 E005 E006 E007 E008
     D001 D002
     K001 K002
-    G001 G002 G003
+    G001 G002 G003 G004
 }
 
 pub(crate) type Check = fn(&Model, &mut Vec<Diagnostic>);
