@@ -30,11 +30,11 @@ struct Raw {
 pub struct Config {
     include: GlobSet,
     exclude: GlobSet,
-    /// Per-rule override of the default severity (`Off` turns a rule off).
-    rules: HashMap<Code, Severity>,
     /// The file it was read from (pull-request mode reads that file's base version).
     pub path: Option<PathBuf>,
-    /// `kev_catalog`: the KEV catalog file, relative to the checked repository's root.
+    /// Per-rule override of the default severity (`Off` turns a rule off).
+    rules: HashMap<Code, Severity>,
+    /// `kev_catalog`: the KEV catalog file, relative to the checked PATH.
     pub kev_catalog: Option<String>,
     /// The KEV catalog the check uses (K001, K002), once loaded.
     pub kev: Option<Catalog>,

@@ -980,8 +980,6 @@ pub(crate) struct Model<'a> {
     pub(crate) paths: Vec<&'a str>,
     /// The repository's CODEOWNERS, when it has one.
     pub(crate) codeowners: Option<&'a Codeowners>,
-    /// The KEV catalog, when the check has one (K001, K002).
-    pub(crate) kev: Option<&'a Catalog>,
     /// Pull-request mode: the model of the base commit, which the history rules compare
     /// with this one.
     pub(crate) base: Option<&'a Model<'a>>,
@@ -991,6 +989,8 @@ pub(crate) struct Model<'a> {
     /// The index in [`Model::paths`] of the config file `foureyes.yaml` at the checked root,
     /// when there is one.
     pub(crate) config_file: Option<usize>,
+    /// The KEV catalog, when the check has one (K001, K002).
+    pub(crate) kev: Option<&'a Catalog>,
 }
 
 impl<'a> Model<'a> {
@@ -1016,10 +1016,10 @@ impl<'a> Model<'a> {
             resolved: HashMap::new(),
             paths,
             codeowners,
-            kev: None,
             base: None,
             incomplete: HashSet::new(),
             config_file: None,
+            kev: None,
         };
         m.index_people();
         m.index_documents();

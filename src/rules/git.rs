@@ -291,24 +291,15 @@ fn approval_flaw<'a>(m: &Model, doc: &Doc, e: &ExceptionSpec, a: &'a Approval) -
     if requester.is_some_and(|r| r == by || m.person(r) == Some(person)) {
         return flaw("is the requester's own".into());
     }
-    let team_name = |doc: usize| m.docs[doc].id.as_deref().unwrap_or("?").to_string();
-    match m.risk_team(doc).map(|(_, t)| t) {
-        Some(t) if t.members.contains(&person) => {}
-        Some(t) => {
-            return flaw(format!(
-                "is by someone outside `{}`, the risk team",
-                team_name(t.doc)
-            ));
-        }
+    match m.risk_team(doc) {
+        Some((_, t)) if t.members.contains(&person) => {}
+        Some((id, _)) => return flaw(format!("is by someone outside `{id}`, the risk team")),
         None => return flaw("cannot be judged: the risk team does not resolve".into()),
     }
-    if let Some((_, t)) = m.executing_team(doc)
+    if let Some((id, t)) = m.executing_team(doc)
         && t.members.contains(&person)
     {
-        return flaw(format!(
-            "is by a member of `{}`, the executing team",
-            team_name(t.doc)
-        ));
+        return flaw(format!("is by a member of `{id}`, the executing team"));
     }
     None
 }
