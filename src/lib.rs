@@ -17,6 +17,7 @@ pub mod output;
 pub mod parse;
 pub mod pr;
 pub mod render;
+pub mod report;
 pub mod repo;
 pub mod rules;
 pub mod schema;

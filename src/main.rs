@@ -1,4 +1,4 @@
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -55,6 +55,30 @@ enum Command {
         #[arg(long, value_name = "REF")]
         base: Option<String>,
     },
+    /// Write a report for people: owners, exceptions, the remediation queue, diagnostics.
+    Report {
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        #[arg(long, value_enum, default_value_t = ReportFormat::Html)]
+        format: ReportFormat,
+        /// Write the report to FILE instead of stdout.
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+        #[arg(long)]
+        today: Option<String>,
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+    /// Who owns a service: owners with contacts, controls, open records, exceptions.
+    Who {
+        service: String,
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        #[arg(long)]
+        today: Option<String>,
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
     /// Scaffold a governance repository from the starter policies.
     Init {
         /// Where to write it; created when missing.
@@ -70,6 +94,13 @@ enum Command {
     Rules,
     /// Print the JSON Schema of a kind, or of every kind.
     Schema { kind: Option<String> },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ReportFormat {
+    Html,
+    Markdown,
+    Json,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -105,24 +136,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             base,
         } => {
             let today = resolve_today(today)?;
-            let config = match config {
-                Some(file) => Config::load(&file)?,
-                None => {
-                    // Repository content: read only as a regular file, never through a
-                    // link (it could name /dev/zero or a file outside PATH) nor a FIFO.
-                    let default = path.join(config::FILE_NAME);
-                    match std::fs::symlink_metadata(&default) {
-                        Ok(m) if m.is_file() => Config::load(&default)?,
-                        Ok(_) => {
-                            return Err(format!(
-                                "{}: not a regular file (links are not followed)",
-                                default.display()
-                            ));
-                        }
-                        Err(_) => Config::default(),
-                    }
-                }
-            };
+            let config = load_config(&path, config)?;
             let outcome = match base {
                 Some(base) => pr::run(&path, &base, &config, today)?,
                 None => check::run(&path, &config, today)?,
@@ -164,6 +178,39 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             // The process ends here: freeing every document one by one would only cost time.
             std::mem::forget((outcome.files, outcome.docs, outcome.exceptions, located));
             Ok(ExitCode::from(u8::from(failed)))
+        }
+        Command::Report {
+            path,
+            format,
+            output,
+            today,
+            config,
+        } => {
+            let text = report(&path, today, config, |r| match format {
+                ReportFormat::Html => Ok(render::report::html::render(r)),
+                ReportFormat::Markdown => Ok(render::report::markdown::render(r)),
+                ReportFormat::Json => render::report::json::render(r),
+            })?;
+            match output {
+                Some(file) => output::replace(&file, &text, "the report")?,
+                None => {
+                    let _ = std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes());
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Who {
+            service,
+            path,
+            today,
+            config,
+        } => {
+            let text = report(&path, today, config, |r| {
+                let color = render::human::use_color();
+                render::report::terminal::who(r, &service, color)
+            })?;
+            let _ = std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes());
+            Ok(ExitCode::SUCCESS)
         }
         Command::Init { dir, force } => {
             let n = init::run(&dir, force)?;
@@ -221,6 +268,41 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// `--config FILE`, else `foureyes.yaml` in PATH when it exists.
+fn load_config(path: &Path, flag: Option<PathBuf>) -> Result<Config, String> {
+    if let Some(file) = flag {
+        return Config::load(&file);
+    }
+    // Repository content: read only as a regular file, never through a link (it could name
+    // /dev/zero or a file outside PATH) nor a FIFO.
+    let default = path.join(config::FILE_NAME);
+    match std::fs::symlink_metadata(&default) {
+        Ok(m) if m.is_file() => Config::load(&default),
+        Ok(_) => Err(format!(
+            "{}: not a regular file (links are not followed)",
+            default.display()
+        )),
+        Err(_) => Ok(Config::default()),
+    }
+}
+
+/// Checks PATH and lays out the report of what it holds.
+fn report(
+    path: &Path,
+    today: Option<String>,
+    config: Option<PathBuf>,
+    render: impl FnOnce(&foureyes::report::Report) -> Result<String, String>,
+) -> Result<String, String> {
+    let today = resolve_today(today)?;
+    let config = load_config(path, config)?;
+    let outcome = check::run(path, &config, today)?;
+    let paths = outcome.files.iter().map(|f| f.rel.as_str()).collect();
+    let model = foureyes::model::Model::build(&outcome.docs, today, paths, None);
+    let located = locate::locate(&outcome.files, outcome.diagnostics);
+    let report = foureyes::report::build(&model, &outcome.files, &located);
+    render(&report)
 }
 
 fn resolve_today(flag: Option<String>) -> Result<Date, String> {

@@ -134,6 +134,8 @@ pub struct PersonDoc {
     #[serde(default)]
     pub id: L<String>,
     #[serde(default)]
+    pub name: L<String>,
+    #[serde(default)]
     pub emails: List<String>,
     #[serde(default)]
     pub handles: List<String>,
@@ -147,6 +149,8 @@ pub struct PeopleSpec {
 
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct TeamSpec {
+    #[serde(default)]
+    pub name: L<String>,
     #[serde(default)]
     pub functions: List<Function>,
     #[serde(default)]
@@ -188,6 +192,8 @@ pub struct Service {
     #[serde(default)]
     pub id: L<String>,
     #[serde(default)]
+    pub name: L<String>,
+    #[serde(default)]
     pub criticality: L<Level4>,
     #[serde(default)]
     pub owners: L<Owners>,
@@ -207,6 +213,10 @@ pub struct ControlOwners {
 pub struct Control {
     #[serde(default)]
     pub id: L<String>,
+    #[serde(default)]
+    pub name: L<String>,
+    #[serde(default)]
+    pub layer: L<String>,
     #[serde(default)]
     pub services: List<String>,
     #[serde(default)]
@@ -274,6 +284,26 @@ impl Tier {
             .and_then(|e| e.allowed.get().copied())
             .unwrap_or(true)
     }
+    /// Due on = `found_on` + `remediate_within_days`.
+    pub fn due(&self, found_on: Date) -> Option<Date> {
+        self.remediate_within_days
+            .get()
+            .map(|days| found_on.plus(*days))
+    }
+
+    /// The latest escalation step (index, step) that a record open for `age` days has
+    /// passed (age ≥ `after_days`), as D002 names it, and the next one it has not.
+    pub fn escalation_at(&self, age: i64) -> [Option<(usize, &Step)>; 2] {
+        let mut steps: Vec<(usize, &Step, i64)> = items(&self.escalation)
+            .filter_map(|(i, s)| Some((i, s, *s.after_days.get()?)).filter(|_| s.to.get().is_some()))
+            .collect();
+        // Stable: of equal `after_days`, the later step wins, as in D002.
+        steps.sort_by_key(|&(_, _, after)| after);
+        let passed = steps.iter().rev().find(|(_, _, after)| age >= *after);
+        let next = steps.iter().find(|(_, _, after)| age < *after);
+        [passed, next].map(|s| s.map(|&(i, s, _)| (i, s)))
+    }
+
     pub fn min_approvers(&self) -> i64 {
         self.exceptions
             .get()
@@ -390,6 +420,8 @@ pub struct ExceptionSpec {
     #[serde(default)]
     pub requested_on: L<Date>,
     #[serde(default)]
+    pub justification: L<String>,
+    #[serde(default)]
     pub compensating_controls: Option<Value>,
     #[serde(default)]
     pub approvals: List<Approval>,
@@ -426,6 +458,8 @@ pub struct Verification {
     pub by: L<String>,
     #[serde(default)]
     pub on: L<Date>,
+    #[serde(default)]
+    pub method: L<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -1,0 +1,887 @@
+//! `foureyes report` and `foureyes who`: the governance repository as a risk committee or an
+//! on-call lead reads it. [`build`] gathers, from the model and the check's diagnostics, what
+//! the page shows; the renderers in `render::report` lay it out and decide nothing. The JSON
+//! format is this structure as it is (README: "Report JSON").
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::check::SourceFile;
+use crate::date::Date;
+use crate::diagnostic::Severity;
+use crate::locate::Located;
+use crate::model::{
+    Body, ControlOwners as ControlOwnerRefs, Doc, ExceptionStatus, Finding, Function, L, Level4,
+    Model, PersonDoc, PersonId, RemediationStatus, Requirement, Step, Tier, items,
+};
+
+#[derive(Serialize)]
+pub struct Report {
+    pub version: u32,
+    pub generator: &'static str,
+    pub today: Date,
+    pub totals: Totals,
+    /// Sorted by id.
+    pub services: Vec<ServiceRow>,
+    /// Sorted by layer (in the order of the spec, unknown layers last), then id.
+    pub controls: Vec<ControlRow>,
+    /// Every Exception, sorted by expiry (none last), then id.
+    pub exceptions: Vec<ExceptionRow>,
+    /// Every open Remediation, sorted by due date (none last), then id.
+    pub open_remediations: Vec<OpenRow>,
+    /// Every completed Remediation, longest waiting first.
+    pub awaiting_verification: Vec<CompletedRow>,
+    /// As `check` reports them, in its order.
+    pub diagnostics: Vec<DiagRow>,
+}
+
+#[derive(Serialize, Default)]
+pub struct Totals {
+    pub files: usize,
+    pub documents: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub services: usize,
+    pub controls: usize,
+    pub teams: usize,
+    pub exceptions: ExceptionTotals,
+    pub remediations: RemediationTotals,
+}
+
+/// Each Exception has exactly one state; `total` is their sum.
+#[derive(Serialize, Default)]
+pub struct ExceptionTotals {
+    pub total: usize,
+    pub active: usize,
+    pub expiring: usize,
+    pub expired: usize,
+    pub revoked: usize,
+}
+
+#[derive(Serialize, Default)]
+pub struct RemediationTotals {
+    pub total: usize,
+    pub open: usize,
+    /// Open ones past their due date and not covered.
+    pub overdue: usize,
+    /// Open ones that have reached an escalation step and are not covered.
+    pub escalated: usize,
+    /// Open ones an active, unexpired exception covers.
+    pub covered: usize,
+    pub completed: usize,
+    pub closed: usize,
+}
+
+/// A person as a record names them, and who that is according to `People`.
+#[derive(Serialize, Clone)]
+pub struct Person {
+    /// The reference as written (an id, an e-mail or an `@handle`).
+    #[serde(rename = "ref")]
+    pub reference: String,
+    /// The `People` id it resolves to; absent when it does not resolve.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The person's first e-mail.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+}
+
+/// A team that holds a function, with its lead (the contact).
+#[derive(Serialize, Clone)]
+pub struct Owner {
+    pub team: String,
+    /// Whether a Team document defines it.
+    pub known: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lead: Option<Person>,
+}
+
+/// Whom an escalation step reaches: a team's lead, or the person the step names.
+#[derive(Serialize, Clone)]
+pub struct Contact {
+    /// The step's `to` as written.
+    pub to: String,
+    /// The team id, when `to` is a team.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
+    /// The person to call: the team's lead or the person named, as a `People` id (as
+    /// written when it does not resolve).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lead: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+}
+
+#[derive(Serialize, Default)]
+pub struct Owners {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub security: Option<Owner>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub execution: Option<Owner>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service: Option<Owner>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub risk: Option<Owner>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub validation: Option<Owner>,
+}
+
+impl Owners {
+    pub fn of(&self, f: Function) -> Option<&Owner> {
+        match f {
+            Function::Security => self.security.as_ref(),
+            Function::Execution => self.execution.as_ref(),
+            Function::Service => self.service.as_ref(),
+            Function::Risk => self.risk.as_ref(),
+            Function::Validation => self.validation.as_ref(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct ServiceRow {
+    pub id: String,
+    /// The HTML id of its section: `service-<id>`, with any character outside
+    /// `[A-Za-z0-9._-]` written as `~XX` (its UTF-8 bytes in hex).
+    pub anchor: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub criticality: Option<&'static str>,
+    /// The OwnershipMap file that defines it.
+    pub file: String,
+    pub owners: Owners,
+    /// The ids of the controls that list it.
+    pub controls: Vec<String>,
+    pub records: ServiceCounts,
+    /// Rows of `exceptions`, `open_remediations` and `awaiting_verification` about it.
+    #[serde(skip)]
+    pub rows: [Vec<usize>; 3],
+}
+
+#[derive(Serialize, Default)]
+pub struct ServiceCounts {
+    pub exceptions: usize,
+    pub open: usize,
+    pub overdue: usize,
+    pub awaiting_verification: usize,
+}
+
+#[derive(Serialize)]
+pub struct ServiceRef {
+    pub id: String,
+    /// Absent when no OwnershipMap defines the service.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub anchor: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct ControlOwners {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub control: Option<Owner>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remediation: Option<Owner>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub risk: Option<Owner>,
+}
+
+#[derive(Serialize)]
+pub struct ControlRow {
+    pub id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub layer: Option<String>,
+    pub services: Vec<ServiceRef>,
+    pub owners: ControlOwners,
+    pub file: String,
+}
+
+#[derive(Serialize)]
+pub struct FindingRow {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub severity: Option<&'static str>,
+    pub kev: bool,
+}
+
+/// What every record row starts with.
+#[derive(Serialize)]
+pub struct RecordHead {
+    /// `metadata.id`; absent when the document has none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    pub file: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    /// The service's section, when an OwnershipMap defines the service.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service_anchor: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub finding: Option<FindingRow>,
+    /// The governing tier (the tier the finding matches), when the service resolves.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tier: Option<String>,
+}
+
+#[derive(Serialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum ExceptionState {
+    /// Active and not expired, outside the expiry warning window (or without `expires`).
+    Active,
+    /// Active, expiring within the policy's `expiry_warning_days` (E002).
+    Expiring,
+    /// Active, `expires` before today (E001).
+    Expired,
+    Revoked,
+}
+
+impl ExceptionState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExceptionState::Active => "active",
+            ExceptionState::Expiring => "expiring",
+            ExceptionState::Expired => "expired",
+            ExceptionState::Revoked => "revoked",
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct Approval {
+    pub by: Person,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub on: Option<Date>,
+}
+
+#[derive(Serialize)]
+pub struct ExceptionRow {
+    #[serde(flatten)]
+    pub head: RecordHead,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub requested_by: Option<Person>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub requested_on: Option<Date>,
+    pub approvals: Vec<Approval>,
+    /// The latest approval date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub granted_on: Option<Date>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires: Option<Date>,
+    /// `expires` − today: 0 on its last valid day, negative once expired.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub days_left: Option<i64>,
+    /// As declared (`active` unless it says `revoked`).
+    pub status: &'static str,
+    pub state: ExceptionState,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub justification: Option<String>,
+    pub compensating_controls: Vec<String>,
+    pub diagnostics: Vec<DiagRow>,
+}
+
+#[derive(Serialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum OpenState {
+    /// An active, unexpired exception covers it: no deadline runs (D001, D002).
+    Covered,
+    /// Past its due date (D001).
+    Overdue,
+    /// Due today or later.
+    OnTrack,
+    /// No due date: its service, tier or `found_on` is unknown.
+    Unknown,
+}
+
+impl OpenState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OpenState::Covered => "covered",
+            OpenState::Overdue => "overdue",
+            OpenState::OnTrack => "on-track",
+            OpenState::Unknown => "unknown",
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct Escalation {
+    /// 1-based position in the tier's `escalation`.
+    pub step: usize,
+    pub after_days: i64,
+    /// `found_on` + `after_days`.
+    pub on: Date,
+    pub call: Contact,
+}
+
+#[derive(Serialize)]
+pub struct OpenRow {
+    #[serde(flatten)]
+    pub head: RecordHead,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub found_on: Option<Date>,
+    /// today − `found_on`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub age_days: Option<i64>,
+    /// `found_on` + the tier's `remediate_within_days`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub due: Option<Date>,
+    /// due − today: negative when overdue.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub days_left: Option<i64>,
+    pub state: OpenState,
+    /// The latest escalation step reached (D002), unless covered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub escalation: Option<Escalation>,
+    /// The next step, unless covered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_escalation: Option<Escalation>,
+    pub diagnostics: Vec<DiagRow>,
+}
+
+#[derive(Serialize)]
+pub struct VerificationRow {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by: Option<Person>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub on: Option<Date>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct CompletedRow {
+    #[serde(flatten)]
+    pub head: RecordHead,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub implemented_by: Option<Person>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub completed_on: Option<Date>,
+    /// today − `completed_on`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub days_waiting: Option<i64>,
+    /// Whether the tier requires verification before closing.
+    pub verification_required: bool,
+    /// A verification already recorded (the record is then waiting to be closed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verification: Option<VerificationRow>,
+    /// Who verifies: the service's validation owner.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub validation: Option<Owner>,
+    pub evidence: Vec<String>,
+    pub diagnostics: Vec<DiagRow>,
+}
+
+#[derive(Serialize, Clone)]
+pub struct RecordRef {
+    pub kind: &'static str,
+    pub id: String,
+}
+
+/// A diagnostic, with the fields of `check --format json`.
+#[derive(Serialize, Clone)]
+pub struct DiagRow {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: &'static str,
+    pub message: String,
+    pub file: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pointer: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record: Option<RecordRef>,
+}
+
+/// The HTML id of a service's section. Ids valid under the schema are kept as they are;
+/// anything else is encoded, so that two services never share an anchor and the anchor is a
+/// safe URL fragment.
+pub fn anchor(id: &str) -> String {
+    let mut out = String::from("service-");
+    for b in id.bytes() {
+        if b.is_ascii_alphanumeric() || b"._-".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("~{b:02X}"));
+        }
+    }
+    out
+}
+
+pub fn level(l: Level4) -> &'static str {
+    match l {
+        Level4::Critical => "critical",
+        Level4::High => "high",
+        Level4::Medium => "medium",
+        Level4::Low => "low",
+    }
+}
+
+const LAYERS: [&str; 3] = [
+    "identity-issuance",
+    "policy-authorisation",
+    "secure-consumption",
+];
+
+/// Lookups over the model that every section shares.
+struct Ctx<'a, 'm> {
+    model: &'m Model<'a>,
+    files: &'m [SourceFile],
+    /// Each person's `People` entry (the first that defines them).
+    people: HashMap<PersonId, &'a PersonDoc>,
+    /// The located diagnostics of each document, by (file, document index).
+    by_doc: HashMap<(usize, usize), Vec<&'m Located>>,
+}
+
+impl<'a> Ctx<'a, '_> {
+    fn person(&self, r: &str) -> Person {
+        let doc = self.model.person(r).and_then(|p| self.people.get(&p));
+        Person {
+            reference: r.to_string(),
+            id: doc.and_then(|d| d.id.get().cloned()),
+            name: doc.and_then(|d| d.name.get().cloned()),
+            email: doc.and_then(|d| items(&d.emails).next().map(|(_, e)| e.clone())),
+        }
+    }
+
+    fn owner(&self, team: &str) -> Owner {
+        let t = self.model.teams.get(team);
+        Owner {
+            team: team.to_string(),
+            known: t.is_some(),
+            name: t.and_then(|t| t.spec.name.get().cloned()),
+            lead: t.and_then(|t| t.spec.lead.get()).map(|l| self.person(l)),
+        }
+    }
+
+    /// An escalation target is a team id (its lead is called), else a person reference.
+    fn contact(&self, to: &str) -> Contact {
+        let team = self.model.teams.get(to);
+        let person = match team {
+            Some(t) => t.spec.lead.get().map(|l| self.person(l)),
+            None => Some(self.person(to)),
+        };
+        Contact {
+            to: to.to_string(),
+            team: team.map(|_| to.to_string()),
+            lead: person.as_ref().map(|p| p.id.clone().unwrap_or(p.reference.clone())),
+            name: person.as_ref().and_then(|p| p.name.clone()),
+            email: person.and_then(|p| p.email),
+        }
+    }
+
+    fn diagnostics(&self, doc: &Doc) -> Vec<DiagRow> {
+        self.by_doc
+            .get(&(doc.file, doc.index))
+            .into_iter()
+            .flatten()
+            .map(|l| self.diag(l))
+            .collect()
+    }
+
+    fn diag(&self, l: &Located) -> DiagRow {
+        let d = &l.diag;
+        DiagRow {
+            code: d.code.as_str(),
+            name: d.code.rule().name,
+            severity: d.severity.as_str(),
+            message: d.message.clone(),
+            file: self.files[d.file].rel.clone(),
+            line: l.place.map(|p| p.line),
+            column: l.place.map(|p| p.col),
+            pointer: d.pointer().map(String::from),
+            record: None,
+        }
+    }
+
+    /// The common head of a record row, and its governing tier.
+    fn head(
+        &self,
+        doc: &Doc,
+        service: Option<&String>,
+        finding: &L<Finding>,
+    ) -> (RecordHead, Option<&'a Tier>) {
+        let known = service.is_some_and(|s| self.model.services.contains_key(s.as_str()));
+        // A record whose service does not resolve has no tier (SPEC §2).
+        let tier = known
+            .then(|| self.model.governing_tier(service, finding))
+            .flatten();
+        let finding = finding.get();
+        let head = RecordHead {
+            id: doc.id.clone(),
+            file: self.files[doc.file].rel.clone(),
+            service: service.cloned(),
+            service_anchor: service.filter(|_| known).map(|s| anchor(s)),
+            finding: finding.map(|f| FindingRow {
+                id: f.id.get().cloned(),
+                severity: f.severity.get().map(|l| level(*l)),
+                kev: f.kev.get().copied().unwrap_or(false),
+            }),
+            tier: tier.and_then(|t| t.id.get().cloned()),
+        };
+        (head, tier)
+    }
+
+    fn escalation(&self, found: Date, step: Option<(usize, &Step)>) -> Option<Escalation> {
+        let (i, s) = step?;
+        let after = *s.after_days.get()?;
+        Some(Escalation {
+            step: i + 1,
+            after_days: after,
+            on: found.plus(after),
+            call: self.contact(s.to.get()?),
+        })
+    }
+}
+
+fn strings(v: &Option<serde_json::Value>) -> Vec<String> {
+    match v {
+        Some(serde_json::Value::Array(a)) => a
+            .iter()
+            .filter_map(|x| x.as_str().map(String::from))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+pub fn build(model: &Model, files: &[SourceFile], diagnostics: &[Located]) -> Report {
+    let today = model.today;
+    let mut people = HashMap::new();
+    for doc in model.docs {
+        if let Body::People(p) = &doc.body {
+            for (_, person) in items(&p.people) {
+                // Whom the model resolves this entry's own id, e-mails or handles to.
+                let pid = person.id.get().and_then(|id| model.person(id)).or_else(|| {
+                    let emails = items(&person.emails).map(|(_, e)| e.clone());
+                    let handles = items(&person.handles).map(|(_, h)| format!("@{h}"));
+                    emails.chain(handles).find_map(|r| model.person(&r))
+                });
+                if let Some(pid) = pid {
+                    people.entry(pid).or_insert(person);
+                }
+            }
+        }
+    }
+    let mut by_doc: HashMap<(usize, usize), Vec<&Located>> = HashMap::new();
+    for l in diagnostics {
+        if let Some(doc) = l.diag.doc() {
+            by_doc.entry((l.diag.file, doc)).or_default().push(l);
+        }
+    }
+    let cx = Ctx {
+        model,
+        files,
+        people,
+        by_doc,
+    };
+
+    let mut services = Vec::new();
+    let mut controls = Vec::new();
+    let mut seen_controls = std::collections::HashSet::new();
+    for doc in model.docs {
+        let Body::OwnershipMap(o) = &doc.body else {
+            continue;
+        };
+        for (_, s) in items(&o.services) {
+            let Some(id) = s.id.get() else { continue };
+            // The model keeps the first definition of an id.
+            if !std::ptr::eq(model.services.get(id.as_str()).copied().unwrap_or(s), s) {
+                continue;
+            }
+            let mut owners = Owners::default();
+            if let Some(o) = s.owners.get() {
+                let of = |f| o.of(f).map(|t| cx.owner(t));
+                owners = Owners {
+                    security: of(Function::Security),
+                    execution: of(Function::Execution),
+                    service: of(Function::Service),
+                    risk: of(Function::Risk),
+                    validation: of(Function::Validation),
+                };
+            }
+            services.push(ServiceRow {
+                id: id.clone(),
+                anchor: anchor(id),
+                name: s.name.get().cloned(),
+                criticality: s.criticality.get().map(|c| level(*c)),
+                file: files[doc.file].rel.clone(),
+                owners,
+                controls: Vec::new(),
+                records: ServiceCounts::default(),
+                rows: Default::default(),
+            });
+        }
+        for (_, c) in items(&o.controls) {
+            let Some(id) = c.id.get() else { continue };
+            if !seen_controls.insert(id.as_str()) {
+                continue;
+            }
+            let owner = |f: fn(&ControlOwnerRefs) -> &L<String>| {
+                c.owners.get().and_then(|o| f(o).get()).map(|t| cx.owner(t))
+            };
+            controls.push(ControlRow {
+                id: id.clone(),
+                name: c.name.get().cloned(),
+                layer: c.layer.get().cloned(),
+                services: items(&c.services)
+                    .map(|(_, s)| ServiceRef {
+                        id: s.clone(),
+                        anchor: model.services.contains_key(s.as_str()).then(|| anchor(s)),
+                    })
+                    .collect(),
+                owners: ControlOwners {
+                    control: owner(|o| &o.control),
+                    remediation: owner(|o| &o.remediation),
+                    risk: owner(|o| &o.risk),
+                },
+                file: files[doc.file].rel.clone(),
+            });
+        }
+    }
+    services.sort_by(|a, b| a.id.cmp(&b.id));
+    let layer_rank = |c: &ControlRow| {
+        let l = c.layer.as_deref();
+        LAYERS.iter().position(|x| Some(*x) == l).unwrap_or(LAYERS.len())
+    };
+    controls.sort_by(|a, b| {
+        (layer_rank(a), &a.layer, &a.id).cmp(&(layer_rank(b), &b.layer, &b.id))
+    });
+    let service_index: HashMap<String, usize> = services
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id.clone(), i))
+        .collect();
+    for c in &controls {
+        for s in &c.services {
+            if let Some(&i) = service_index.get(s.id.as_str())
+                && !services[i].controls.contains(&c.id)
+            {
+                services[i].controls.push(c.id.clone());
+            }
+        }
+    }
+
+    let mut totals = Totals {
+        files: files.iter().filter(|f| f.checked).count(),
+        documents: model.docs.len(),
+        errors: diagnostics
+            .iter()
+            .filter(|l| l.diag.severity == Severity::Error)
+            .count(),
+        warnings: diagnostics
+            .iter()
+            .filter(|l| l.diag.severity == Severity::Warning)
+            .count(),
+        services: services.len(),
+        controls: controls.len(),
+        teams: model.teams.len(),
+        ..Totals::default()
+    };
+
+    let warning_days = model.expiry_warning_days();
+    let mut exceptions = Vec::new();
+    for (doc, e) in model.exceptions() {
+        let (head, _) = cx.head(doc, e.service.get(), &e.finding);
+        let expires = e.expires.get().copied();
+        let days_left = expires.map(|x| x.0 - today.0);
+        let state = match (e.active(), days_left) {
+            (false, _) => ExceptionState::Revoked,
+            (true, Some(d)) if d < 0 => ExceptionState::Expired,
+            (true, Some(d)) if d <= warning_days => ExceptionState::Expiring,
+            (true, _) => ExceptionState::Active,
+        };
+        let t = &mut totals.exceptions;
+        t.total += 1;
+        *match state {
+            ExceptionState::Active => &mut t.active,
+            ExceptionState::Expiring => &mut t.expiring,
+            ExceptionState::Expired => &mut t.expired,
+            ExceptionState::Revoked => &mut t.revoked,
+        } += 1;
+        exceptions.push(ExceptionRow {
+            head,
+            requested_by: e.requested_by.get().map(|r| cx.person(r)),
+            requested_on: e.requested_on.get().copied(),
+            approvals: items(&e.approvals)
+                .filter_map(|(_, a)| {
+                    Some(Approval {
+                        by: cx.person(a.by.get()?),
+                        on: a.on.get().copied(),
+                    })
+                })
+                .collect(),
+            granted_on: e.granted_on(),
+            expires,
+            days_left,
+            status: match e.status.get() {
+                Some(ExceptionStatus::Revoked) => "revoked",
+                _ => "active",
+            },
+            state,
+            justification: e.justification.get().cloned(),
+            compensating_controls: strings(&e.compensating_controls),
+            diagnostics: cx.diagnostics(doc),
+        });
+    }
+    exceptions.sort_by(|a, b| {
+        let key = |r: &ExceptionRow| (r.expires.is_none(), r.expires, r.head.id.clone());
+        key(a).cmp(&key(b)).then_with(|| a.head.file.cmp(&b.head.file))
+    });
+
+    let mut open = Vec::new();
+    let mut completed = Vec::new();
+    for (doc, r) in model.remediations() {
+        let t = &mut totals.remediations;
+        t.total += 1;
+        let (head, tier) = cx.head(doc, r.service.get(), &r.finding);
+        match r.status.get() {
+            Some(RemediationStatus::Open) => {
+                t.open += 1;
+                let found = r.found_on.get().copied();
+                let due = tier.zip(found).and_then(|(t, f)| t.due(f));
+                let days_left = due.map(|d| d.0 - today.0);
+                let finding = r.finding.get().and_then(|f| f.id.get());
+                let covered = match (r.service.get(), finding) {
+                    (Some(s), Some(f)) => model.covered(s, f),
+                    _ => false,
+                };
+                let state = match days_left {
+                    _ if covered => OpenState::Covered,
+                    Some(d) if d < 0 => OpenState::Overdue,
+                    Some(_) => OpenState::OnTrack,
+                    None => OpenState::Unknown,
+                };
+                let age = found.map(|f| today.0 - f.0);
+                let [reached, next] = match (tier, age) {
+                    (Some(t), Some(age)) if !covered => t.escalation_at(age),
+                    _ => [None, None],
+                };
+                let escalation = found.and_then(|f| cx.escalation(f, reached));
+                t.overdue += usize::from(state == OpenState::Overdue);
+                t.covered += usize::from(covered);
+                t.escalated += usize::from(escalation.is_some());
+                open.push(OpenRow {
+                    head,
+                    found_on: found,
+                    age_days: age,
+                    due,
+                    days_left,
+                    state,
+                    escalation,
+                    next_escalation: found.and_then(|f| cx.escalation(f, next)),
+                    diagnostics: cx.diagnostics(doc),
+                });
+            }
+            Some(RemediationStatus::Completed) => {
+                t.completed += 1;
+                let completed_on = r.completed_on.get().copied();
+                let verification = r.verification().map(|v| VerificationRow {
+                    by: v.by.get().map(|b| cx.person(b)),
+                    on: v.on.get().copied(),
+                    method: v.method.get().cloned(),
+                });
+                let validation = r
+                    .service
+                    .get()
+                    .and_then(|s| model.services.get(s.as_str()))
+                    .and_then(|s| s.owners.get()?.validation.get())
+                    .map(|t| cx.owner(t));
+                completed.push(CompletedRow {
+                    head,
+                    implemented_by: r.implemented_by.get().map(|p| cx.person(p)),
+                    completed_on,
+                    days_waiting: completed_on.map(|c| today.0 - c.0),
+                    verification_required: tier
+                        .is_some_and(|t| t.verification.get() == Some(&Requirement::Required)),
+                    verification,
+                    validation,
+                    evidence: strings(&r.evidence),
+                    diagnostics: cx.diagnostics(doc),
+                });
+            }
+            Some(RemediationStatus::Closed) => t.closed += 1,
+            None => {}
+        }
+    }
+    open.sort_by(|a, b| {
+        let key = |r: &OpenRow| (r.due.is_none(), r.due, r.head.id.clone());
+        key(a).cmp(&key(b)).then_with(|| a.head.file.cmp(&b.head.file))
+    });
+    completed.sort_by(|a, b| {
+        let key = |r: &CompletedRow| (r.completed_on.is_none(), r.completed_on, r.head.id.clone());
+        key(a).cmp(&key(b)).then_with(|| a.head.file.cmp(&b.head.file))
+    });
+
+    // Each service's rows, in the order of each list.
+    let heads = [
+        exceptions.iter().map(|r| &r.head).collect::<Vec<_>>(),
+        open.iter().map(|r| &r.head).collect(),
+        completed.iter().map(|r| &r.head).collect(),
+    ];
+    for (list, heads) in heads.iter().enumerate() {
+        for (row, head) in heads.iter().enumerate() {
+            let i = head.service.as_deref().and_then(|s| service_index.get(s));
+            if let Some(&i) = i {
+                services[i].rows[list].push(row);
+            }
+        }
+    }
+    for s in &mut services {
+        s.records = ServiceCounts {
+            exceptions: s.rows[0].len(),
+            open: s.rows[1].len(),
+            overdue: s.rows[1]
+                .iter()
+                .filter(|&&i| open[i].state == OpenState::Overdue)
+                .count(),
+            awaiting_verification: s.rows[2].len(),
+        };
+    }
+
+    let records: HashMap<(usize, usize), &Doc> =
+        model.docs.iter().map(|d| ((d.file, d.index), d)).collect();
+    let diagnostics = diagnostics
+        .iter()
+        .map(|l| {
+            let mut row = cx.diag(l);
+            let doc = l.diag.doc().and_then(|i| records.get(&(l.diag.file, i)));
+            row.record = doc.and_then(|d| {
+                Some(RecordRef {
+                    kind: d.kind().name(),
+                    id: d.id.clone()?,
+                })
+            });
+            row
+        })
+        .collect();
+
+    Report {
+        version: 1,
+        generator: concat!("foureyes ", env!("CARGO_PKG_VERSION")),
+        today,
+        totals,
+        services,
+        controls,
+        exceptions,
+        open_remediations: open,
+        awaiting_verification: completed,
+        diagnostics,
+    }
+}
+
+impl Report {
+    pub fn service(&self, id: &str) -> Option<&ServiceRow> {
+        self.services.iter().find(|s| s.id == id)
+    }
+}
