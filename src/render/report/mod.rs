@@ -6,12 +6,11 @@ pub mod json;
 pub mod markdown;
 pub mod terminal;
 
-/// "3 days left", "due today", "5 days overdue": a day count relative to today.
+/// "3 days left", "0 days left", "5 days overdue": a day count relative to today.
 pub fn days(n: i64, past: &str) -> String {
     match n {
-        0 => "today".to_string(),
         1 => "1 day left".to_string(),
-        n if n > 0 => format!("{n} days left"),
+        n if n >= 0 => format!("{n} days left"),
         -1 => format!("1 day {past}"),
         n => format!("{} days {past}", n.unsigned_abs()),
     }
