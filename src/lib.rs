@@ -17,7 +17,7 @@ pub mod output;
 pub mod parse;
 pub mod pr;
 pub mod render;
-pub mod report;
 pub mod repo;
+pub mod report;
 pub mod rules;
 pub mod schema;

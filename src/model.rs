@@ -295,7 +295,9 @@ impl Tier {
     /// passed (age ≥ `after_days`), as D002 names it, and the next one it has not.
     pub fn escalation_at(&self, age: i64) -> [Option<(usize, &Step)>; 2] {
         let mut steps: Vec<(usize, &Step, i64)> = items(&self.escalation)
-            .filter_map(|(i, s)| Some((i, s, *s.after_days.get()?)).filter(|_| s.to.get().is_some()))
+            .filter_map(|(i, s)| {
+                Some((i, s, *s.after_days.get()?)).filter(|_| s.to.get().is_some())
+            })
             .collect();
         // Stable: of equal `after_days`, the later step wins, as in D002.
         steps.sort_by_key(|&(_, _, after)| after);

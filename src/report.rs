@@ -475,7 +475,9 @@ impl<'a> Ctx<'a, '_> {
         Contact {
             to: to.to_string(),
             team: team.map(|_| to.to_string()),
-            lead: person.as_ref().map(|p| p.id.clone().unwrap_or(p.reference.clone())),
+            lead: person
+                .as_ref()
+                .map(|p| p.id.clone().unwrap_or(p.reference.clone())),
             name: person.as_ref().and_then(|p| p.name.clone()),
             email: person.and_then(|p| p.email),
         }
@@ -652,11 +654,13 @@ pub fn build(model: &Model, files: &[SourceFile], diagnostics: &[Located]) -> Re
     services.sort_by(|a, b| a.id.cmp(&b.id));
     let layer_rank = |c: &ControlRow| {
         let l = c.layer.as_deref();
-        LAYERS.iter().position(|x| Some(*x) == l).unwrap_or(LAYERS.len())
+        LAYERS
+            .iter()
+            .position(|x| Some(*x) == l)
+            .unwrap_or(LAYERS.len())
     };
-    controls.sort_by(|a, b| {
-        (layer_rank(a), &a.layer, &a.id).cmp(&(layer_rank(b), &b.layer, &b.id))
-    });
+    controls
+        .sort_by(|a, b| (layer_rank(a), &a.layer, &a.id).cmp(&(layer_rank(b), &b.layer, &b.id)));
     let service_index: HashMap<String, usize> = services
         .iter()
         .enumerate()
@@ -736,7 +740,9 @@ pub fn build(model: &Model, files: &[SourceFile], diagnostics: &[Located]) -> Re
     }
     exceptions.sort_by(|a, b| {
         let key = |r: &ExceptionRow| (r.expires.is_none(), r.expires, r.head.id.clone());
-        key(a).cmp(&key(b)).then_with(|| a.head.file.cmp(&b.head.file))
+        key(a)
+            .cmp(&key(b))
+            .then_with(|| a.head.file.cmp(&b.head.file))
     });
 
     let mut open = Vec::new();
@@ -816,11 +822,15 @@ pub fn build(model: &Model, files: &[SourceFile], diagnostics: &[Located]) -> Re
     }
     open.sort_by(|a, b| {
         let key = |r: &OpenRow| (r.due.is_none(), r.due, r.head.id.clone());
-        key(a).cmp(&key(b)).then_with(|| a.head.file.cmp(&b.head.file))
+        key(a)
+            .cmp(&key(b))
+            .then_with(|| a.head.file.cmp(&b.head.file))
     });
     completed.sort_by(|a, b| {
         let key = |r: &CompletedRow| (r.completed_on.is_none(), r.completed_on, r.head.id.clone());
-        key(a).cmp(&key(b)).then_with(|| a.head.file.cmp(&b.head.file))
+        key(a)
+            .cmp(&key(b))
+            .then_with(|| a.head.file.cmp(&b.head.file))
     });
 
     // Each service's rows, in the order of each list.

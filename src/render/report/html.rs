@@ -5,7 +5,7 @@
 
 use maud::{DOCTYPE, Escaper, Markup, PreEscaped, Render, html};
 
-use super::days;
+use super::{Past, days};
 use crate::date::Date;
 use crate::model::Function;
 use crate::render::human::clean;
@@ -16,7 +16,8 @@ use crate::report::{
 
 /// Everything the page needs is inline: no request may leave it. Styles are inline; nothing
 /// else loads, not even a form target or a base URL.
-const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
+const CSP: &str =
+    "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
 
 const CSS: &str = include_str!("report.css");
 
@@ -114,9 +115,9 @@ fn section(id: &str, title: &str, body: Markup) -> Markup {
 
 fn card(key: &str, label: &str, n: usize, tone: &str) -> Markup {
     let class = if n > 0 && !tone.is_empty() {
-        format!("card {tone}")
+        format!("stat {tone}")
     } else {
-        "card".to_string()
+        "stat".to_string()
     };
     html! {
         div class=(class) {
@@ -129,30 +130,41 @@ fn card(key: &str, label: &str, n: usize, tone: &str) -> Markup {
 fn totals(r: &Report) -> Markup {
     let t = &r.totals;
     let (e, m) = (&t.exceptions, &t.remediations);
+    let group = |title: &str, cards: Markup| {
+        html! { div.group { h3 { (title) } dl { (cards) } } }
+    };
     section(
         "totals",
         "Totals",
         html! {
-            dl.cards {
-                (card("services", "Services", t.services, ""))
-                (card("controls", "Controls", t.controls, ""))
-                (card("teams", "Teams", t.teams, ""))
-                (card("exceptions.total", "Exceptions", e.total, ""))
-                (card("exceptions.active", "Active", e.active, ""))
-                (card("exceptions.expiring", "Expiring soon", e.expiring, "warn"))
-                (card("exceptions.expired", "Expired", e.expired, "bad"))
-                (card("exceptions.revoked", "Revoked", e.revoked, ""))
-                (card("remediations.total", "Remediations", m.total, ""))
-                (card("remediations.open", "Open", m.open, ""))
-                (card("remediations.overdue", "Overdue", m.overdue, "bad"))
-                (card("remediations.escalated", "Escalated", m.escalated, "warn"))
-                (card("remediations.covered", "Covered by an exception", m.covered, ""))
-                (card("remediations.completed", "Awaiting verification", m.completed, ""))
-                (card("remediations.closed", "Closed", m.closed, ""))
-                (card("errors", "Errors", t.errors, "bad"))
-                (card("warnings", "Warnings", t.warnings, "warn"))
-                (card("files", "Files", t.files, ""))
-                (card("documents", "Documents", t.documents, ""))
+            div.totals {
+                (group("Exceptions", html! {
+                    (card("exceptions.total", "All", e.total, ""))
+                    (card("exceptions.active", "Active", e.active, ""))
+                    (card("exceptions.expiring", "Expiring soon", e.expiring, "warn"))
+                    (card("exceptions.expired", "Expired", e.expired, "bad"))
+                    (card("exceptions.revoked", "Revoked", e.revoked, ""))
+                }))
+                (group("Remediations", html! {
+                    (card("remediations.total", "All", m.total, ""))
+                    (card("remediations.open", "Open", m.open, ""))
+                    (card("remediations.overdue", "Overdue", m.overdue, "bad"))
+                    (card("remediations.escalated", "Escalated", m.escalated, "warn"))
+                    (card("remediations.covered", "Covered", m.covered, ""))
+                    (card("remediations.completed", "Awaiting verification", m.completed, ""))
+                    (card("remediations.closed", "Closed", m.closed, ""))
+                }))
+                (group("Ownership", html! {
+                    (card("services", "Services", t.services, ""))
+                    (card("controls", "Controls", t.controls, ""))
+                    (card("teams", "Teams", t.teams, ""))
+                }))
+                (group("Check", html! {
+                    (card("errors", "Errors", t.errors, "bad"))
+                    (card("warnings", "Warnings", t.warnings, "warn"))
+                    (card("files", "Files", t.files, ""))
+                    (card("documents", "Documents", t.documents, ""))
+                }))
             }
         },
     )
@@ -189,7 +201,7 @@ fn owner(o: Option<&Owner>) -> Markup {
                 }
             }
             @if let Some(lead) = &o.lead {
-                div.lead { span.label { "Lead " } (person(lead)) }
+                " " div.lead { span.label { "Lead " } (person(lead)) }
             }
         }
     }
@@ -227,13 +239,9 @@ fn finding(h: &RecordHead) -> Markup {
         @if f.kev {
             " " span.badge.kev title="Known exploited (CISA KEV)" { "KEV" }
         }
-    }
-}
-
-fn tier(h: &RecordHead) -> Markup {
-    match &h.tier {
-        Some(tier) => html! { code { (t(tier)) } },
-        None => none(),
+        @if let Some(tier) = &h.tier {
+            " " span.tier { "tier " code { (t(tier)) } }
+        }
     }
 }
 
@@ -278,7 +286,7 @@ fn badge(state: &str) -> Markup {
     html! { span class={ "badge " (state_tone(state)) } { (state) } }
 }
 
-fn days_cell(n: Option<i64>, past: &str) -> Markup {
+fn days_cell(n: Option<i64>, past: Past) -> Markup {
     match n {
         Some(n) => html! {
             td.num.days data-days=(n) { (days(n, past)) }
@@ -418,6 +426,7 @@ fn exception_row(e: &ExceptionRow) -> Markup {
         tr.exception
             data-id=[h.id.as_deref().map(t)]
             data-service=[h.service.as_deref().map(t)]
+            data-tier=[h.tier.as_deref().map(t)]
             data-state=(e.state.as_str())
             data-expires=[e.expires.map(|d| d.to_string())]
             data-days-left=[e.days_left]
@@ -425,14 +434,13 @@ fn exception_row(e: &ExceptionRow) -> Markup {
             th scope="row" { (record_id(h)) }
             td { (service_link(h)) }
             td { (finding(h)) }
-            td { (tier(h)) }
             td.requester {
                 @match &e.requested_by {
                     Some(p) => { (person(p)) }
                     None => { (none()) }
                 }
                 @if let Some(on) = e.requested_on {
-                    br; span.on { "on " (date(on)) }
+                    " " span.on { "on " (date(on)) }
                 }
             }
             td.approvers {
@@ -445,7 +453,7 @@ fn exception_row(e: &ExceptionRow) -> Markup {
             }
             td.granted { (opt_date(e.granted_on)) }
             td.expires { (opt_date(e.expires)) }
-            (days_cell(e.days_left, "expired"))
+            (days_cell(e.days_left, Past::Expired))
             td.state { (badge(e.state.as_str())) }
             td.justification {
                 @match &e.justification {
@@ -481,7 +489,6 @@ fn exceptions(r: &Report) -> Markup {
                                 th scope="col" { "Exception" }
                                 th scope="col" { "Service" }
                                 th scope="col" { "Finding" }
-                                th scope="col" { "Tier" }
                                 th scope="col" { "Requested by" }
                                 th scope="col" { "Approvers" }
                                 th scope="col" { "Granted on" }
@@ -516,6 +523,7 @@ fn open_row(o: &OpenRow) -> Markup {
         tr.remediation
             data-id=[h.id.as_deref().map(t)]
             data-service=[h.service.as_deref().map(t)]
+            data-tier=[h.tier.as_deref().map(t)]
             data-state=(o.state.as_str())
             data-due=[o.due.map(|d| d.to_string())]
             data-days-left=[o.days_left]
@@ -524,10 +532,9 @@ fn open_row(o: &OpenRow) -> Markup {
             th scope="row" { (record_id(h)) }
             td { (service_link(h)) }
             td { (finding(h)) }
-            td { (tier(h)) }
             td.found { (opt_date(o.found_on)) }
             td.due { (opt_date(o.due)) }
-            (days_cell(o.days_left, "overdue"))
+            (days_cell(o.days_left, Past::Overdue))
             td.state { (badge(o.state.as_str())) }
             td.escalation { (escalation(o.escalation.as_ref())) }
             td.call {
@@ -564,7 +571,6 @@ fn queue(r: &Report) -> Markup {
                                 th scope="col" { "Remediation" }
                                 th scope="col" { "Service" }
                                 th scope="col" { "Finding" }
-                                th scope="col" { "Tier" }
                                 th scope="col" { "Found on" }
                                 th scope="col" { "Due" }
                                 th scope="col" { "Days left" }
@@ -591,13 +597,13 @@ fn completed_row(c: &CompletedRow) -> Markup {
         tr.remediation
             data-id=[h.id.as_deref().map(t)]
             data-service=[h.service.as_deref().map(t)]
+            data-tier=[h.tier.as_deref().map(t)]
             data-completed=[c.completed_on.map(|d| d.to_string())]
             data-days-waiting=[c.days_waiting]
         {
             th scope="row" { (record_id(h)) }
             td { (service_link(h)) }
             td { (finding(h)) }
-            td { (tier(h)) }
             td.implementer {
                 @match &c.implemented_by {
                     Some(p) => { (person(p)) }
@@ -648,7 +654,6 @@ fn verification(r: &Report) -> Markup {
                                 th scope="col" { "Remediation" }
                                 th scope="col" { "Service" }
                                 th scope="col" { "Finding" }
-                                th scope="col" { "Tier" }
                                 th scope="col" { "Implemented by" }
                                 th scope="col" { "Completed on" }
                                 th scope="col" { "Waiting" }
@@ -754,7 +759,7 @@ fn service_detail(r: &Report, s: &ServiceRow) -> Markup {
                             span.record-id { (t(o.head.id.as_deref().unwrap_or("(no id)"))) } " "
                             (finding(&o.head)) " · "
                             @match o.due { Some(d) => { "due " (date(d)) } None => { "no due date" } }
-                            @if let Some(n) = o.days_left { " (" (days(n, "overdue")) ")" }
+                            @if let Some(n) = o.days_left { " (" (days(n, Past::Overdue)) ")" }
                             " " (badge(o.state.as_str()))
                             @if let Some(e) = &o.escalation { " · call " (contact(&e.call)) }
                         }
@@ -785,7 +790,7 @@ fn service_detail(r: &Report, s: &ServiceRow) -> Markup {
                             span.record-id { (t(e.head.id.as_deref().unwrap_or("(no id)"))) } " "
                             (finding(&e.head)) " · "
                             @match e.expires { Some(d) => { "expires " (date(d)) } None => { "no expiry" } }
-                            @if let (Some(n), true) = (e.days_left, e.state.as_str() != "revoked") { " (" (days(n, "expired")) ")" }
+                            @if let (Some(n), true) = (e.days_left, e.state.as_str() != "revoked") { " (" (days(n, Past::Expired)) ")" }
                             " " (badge(e.state.as_str()))
                         }
                     }

@@ -6,12 +6,24 @@ pub mod json;
 pub mod markdown;
 pub mod terminal;
 
-/// "3 days left", "0 days left", "5 days overdue": a day count relative to today.
-pub fn days(n: i64, past: &str) -> String {
-    match n {
-        1 => "1 day left".to_string(),
-        n if n >= 0 => format!("{n} days left"),
-        -1 => format!("1 day {past}"),
-        n => format!("{} days {past}", n.unsigned_abs()),
+/// "3 days left", "0 days left", then past the date "expired 5 days ago" / "5 days overdue".
+pub fn days(n: i64, past: Past) -> String {
+    let d = |n: u64| {
+        if n == 1 {
+            "1 day".to_string()
+        } else {
+            format!("{n} days")
+        }
+    };
+    match (n, past) {
+        (n, _) if n >= 0 => format!("{} left", d(n.unsigned_abs())),
+        (n, Past::Expired) => format!("expired {} ago", d(n.unsigned_abs())),
+        (n, Past::Overdue) => format!("{} overdue", d(n.unsigned_abs())),
     }
+}
+
+#[derive(Clone, Copy)]
+pub enum Past {
+    Expired,
+    Overdue,
 }

@@ -3,6 +3,8 @@
 use crate::report::Report;
 
 pub fn who(r: &Report, service: &str, _color: bool) -> Result<String, String> {
-    let _ = r.service(service).ok_or_else(|| format!("unknown service `{service}`"))?;
+    let _ = r
+        .service(service)
+        .ok_or_else(|| format!("unknown service `{service}`"))?;
     Ok(String::new())
 }
