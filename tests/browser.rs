@@ -45,7 +45,7 @@ const READ: &str = r#"(() => {
     matrix: rows('#ownership-matrix').map(r => ({
       service: r.dataset.service,
       href: r.querySelector('th a').getAttribute('href'),
-      execution: text(r.querySelector('[data-function=execution]')),
+      execution: text(r.cells[2]),
     })),
     exceptions: rows('#exception-register').map(r => ({
       id: r.dataset.id, state: r.dataset.state, expires: r.dataset.expires,
@@ -55,7 +55,7 @@ const READ: &str = r#"(() => {
     queue: rows('#remediation-queue').map(r => ({
       id: r.dataset.id, state: r.dataset.state, due: r.dataset.due ?? null,
       days: r.dataset.daysLeft ?? null, step: r.dataset.step ?? null,
-      call: text(r.querySelector('td.call')),
+      call: text(r.cells[8]),
     })),
     verification: rows('#awaiting-verification').map(r => r.dataset.id),
     diagnostics: rows('#diagnostics-table').map(r => r.dataset.code),
@@ -240,7 +240,7 @@ fn hostile_text_renders_as_text_and_every_state_is_shown() {
     // Control characters and bidi overrides never reach the page; the markup is text.
     let mallory = browser.eval(
         &mut page,
-        "[...document.querySelectorAll('[data-person=mallory] .name')].map(e => e.textContent)",
+        "[...document.querySelectorAll('#exception-register tr[data-id=EXC-2] td:nth-of-type(3) .person')].map(e => e.textContent)",
     );
     assert_eq!(
         mallory[0],
@@ -248,4 +248,23 @@ fn hostile_text_renders_as_text_and_every_state_is_shown() {
     );
     assert_quiet(&page, &file);
     keep_screenshot(&browser.screenshot(&mut page, false), "hostile-light.png");
+}
+
+/// For bench/report.sh: how long Chromium takes to load `$REPORT_PAGE` (navigation to the
+/// load event, the browser already running), printed in milliseconds.
+#[test]
+#[ignore]
+fn load_time() {
+    let file = PathBuf::from(std::env::var("REPORT_PAGE").expect("REPORT_PAGE=file.html"));
+    let bin = chromium::find().expect("chromium");
+    let mut browser = Browser::launch(&bin);
+    let start = std::time::Instant::now();
+    let mut page = browser.open(&file.canonicalize().unwrap(), 1400);
+    let loaded = start.elapsed();
+    let rows = browser.eval(&mut page, "document.querySelectorAll('tbody tr').length");
+    println!(
+        "chromium load: {} ms, {rows} table rows",
+        loaded.as_millis()
+    );
+    assert_quiet(&page, &file.canonicalize().unwrap());
 }

@@ -186,7 +186,8 @@ impl Browser {
         r["result"]["value"].clone()
     }
 
-    /// A PNG of the whole page (not only the viewport), in light or dark mode.
+    /// A PNG of the whole page (not only the viewport), in light or dark mode. The viewport
+    /// grows to the page first, so that sections laid out only near the viewport are drawn.
     pub fn screenshot(&mut self, page: &mut Page, dark: bool) -> Vec<u8> {
         let scheme = if dark { "dark" } else { "light" };
         self.call(
@@ -194,10 +195,33 @@ impl Browser {
             "Emulation.setEmulatedMedia",
             json!({"features": [{"name": "prefers-color-scheme", "value": scheme}]}),
         );
+        let width = self.eval(page, "innerWidth");
+        // Sections grow from their placeholder size once drawn: repeat until the height holds.
+        let mut height = json!(0);
+        loop {
+            let h = self.eval(
+                page,
+                "Math.ceil(document.body.getBoundingClientRect().bottom)",
+            );
+            if h == height {
+                break;
+            }
+            height = h;
+            self.call(
+                Some(page),
+                "Emulation.setDeviceMetricsOverride",
+                json!({"width": width, "height": height, "deviceScaleFactor": 1, "mobile": false}),
+            );
+            self.call(
+                Some(page),
+                "Runtime.evaluate",
+                json!({"expression": "new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))", "awaitPromise": true}),
+            );
+        }
         let shot = self.call(
             Some(page),
             "Page.captureScreenshot",
-            json!({"format": "png", "captureBeyondViewport": true}),
+            json!({"format": "png"}),
         );
         decode(&shot)
     }

@@ -92,15 +92,14 @@ fn date(d: Date) -> Markup {
     html! { time datetime=(s) { (s) } }
 }
 
+/// A date in a table: plain text (its row carries it again as a `data-` attribute).
 fn opt_date(d: Option<Date>) -> Markup {
-    match d {
-        Some(d) => date(d),
-        None => none(),
-    }
+    html! { @if let Some(d) = d { (d.to_string()) } }
 }
 
+/// Nothing to show: an empty element, which the stylesheet draws as a dash.
 fn none() -> Markup {
-    html! { span.none { "—" } }
+    html! {}
 }
 
 fn section(id: &str, title: &str, body: Markup) -> Markup {
@@ -170,52 +169,42 @@ fn totals(r: &Report) -> Markup {
     )
 }
 
-fn person(p: &Person) -> Markup {
+/// A person by name; with `email`, also how to reach them (the page names thousands of
+/// people: e-mails only where someone is to be called).
+fn person(p: &Person, email: bool) -> Markup {
     html! {
-        span.person data-person=[p.id.as_deref().map(t)] {
-            @match &p.name {
-                Some(name) => { span.name { (t(name)) } }
-                None => { span.name { (t(&p.reference)) } }
-            }
+        span.person {
+            (t(p.name.as_deref().unwrap_or(&p.reference)))
             @if p.id.is_none() {
                 " " span.badge.bad { "unknown person" }
             }
-            @if let Some(email) = &p.email {
-                " " span.email { (t(email)) }
+            @if let (Some(e), true) = (&p.email, email) {
+                " " small.email { (t(e)) }
             }
         }
     }
 }
 
+/// A team holding a function: its name and id, then its lead and the lead's e-mail.
 fn owner(o: Option<&Owner>) -> Markup {
     let Some(o) = o else { return none() };
     html! {
-        div.owner data-team=(t(&o.team)) {
-            div.team {
-                @if let Some(name) = &o.name {
-                    span.team-name { (t(name)) } " "
-                }
-                code.team-id { (t(&o.team)) }
-                @if !o.known {
-                    " " span.badge.bad { "unknown team" }
-                }
-            }
-            @if let Some(lead) = &o.lead {
-                " " div.lead { span.label { "Lead " } (person(lead)) }
-            }
-        }
+        @if let Some(name) = &o.name { b { (t(name)) } " " }
+        code { (t(&o.team)) }
+        @if !o.known { " " span.badge.bad { "unknown team" } }
+        @if let Some(lead) = &o.lead { br; (person(lead, true)) }
     }
 }
 
 fn contact(c: &Contact) -> Markup {
     html! {
-        span.contact data-to=(t(&c.to)) {
-            span.name { (t(c.name.as_deref().or(c.lead.as_deref()).unwrap_or(&c.to))) }
+        span.contact {
+            (t(c.name.as_deref().or(c.lead.as_deref()).unwrap_or(&c.to)))
             @if let Some(email) = &c.email {
-                " " span.email { (t(email)) }
+                " " small.email { (t(email)) }
             }
             @if let Some(team) = &c.team {
-                " " span.via { "lead of " code { (t(team)) } }
+                " " small { "lead of " (t(team)) }
             }
         }
     }
@@ -232,7 +221,7 @@ fn service_link(h: &RecordHead) -> Markup {
 fn finding(h: &RecordHead) -> Markup {
     let Some(f) = &h.finding else { return none() };
     html! {
-        span.finding-id { (t(f.id.as_deref().unwrap_or("?"))) }
+        code { (t(f.id.as_deref().unwrap_or("?"))) }
         @if let Some(s) = f.severity {
             " " span class={ "badge sev-" (s) } { (s) }
         }
@@ -240,17 +229,13 @@ fn finding(h: &RecordHead) -> Markup {
             " " span.badge.kev title="Known exploited (CISA KEV)" { "KEV" }
         }
         @if let Some(tier) = &h.tier {
-            " " span.tier { "tier " code { (t(tier)) } }
+            " " small { "tier " (t(tier)) }
         }
     }
 }
 
 fn record_id(h: &RecordHead) -> Markup {
-    html! {
-        span.record-id { (t(h.id.as_deref().unwrap_or("(no id)"))) }
-        br;
-        span.file { (t(&h.file)) }
-    }
+    html! { (t(h.id.as_deref().unwrap_or("(no id)"))) }
 }
 
 fn record_diagnostics(ds: &[DiagRow]) -> Markup {
@@ -258,7 +243,7 @@ fn record_diagnostics(ds: &[DiagRow]) -> Markup {
         return none();
     }
     html! {
-        ul.diags {
+        ul {
             @for d in ds {
                 li class=(d.severity) data-code=(d.code) {
                     span class={ "badge " (sev_tone(d.severity)) } { (d.code) }
@@ -288,10 +273,8 @@ fn badge(state: &str) -> Markup {
 
 fn days_cell(n: Option<i64>, past: Past) -> Markup {
     match n {
-        Some(n) => html! {
-            td.num.days data-days=(n) { (days(n, past)) }
-        },
-        None => html! { td.num.days { (none()) } },
+        Some(n) => html! { td.num.days { (days(n, past)) } },
+        None => html! { td.num.days {} },
     }
 }
 
@@ -330,7 +313,7 @@ fn matrix(r: &Report) -> Markup {
                                         }
                                     }
                                     @for f in Function::ALL {
-                                        td data-function=(f.name()) { (owner(s.owners.of(f))) }
+                                        td { (owner(s.owners.of(f))) }
                                     }
                                     td.num data-count="open" { (s.records.open) }
                                     td.num data-count="overdue" { (s.records.overdue) }
@@ -423,10 +406,9 @@ fn controls(r: &Report) -> Markup {
 fn exception_row(e: &ExceptionRow) -> Markup {
     let h = &e.head;
     html! {
-        tr.exception
+        tr
             data-id=[h.id.as_deref().map(t)]
             data-service=[h.service.as_deref().map(t)]
-            data-tier=[h.tier.as_deref().map(t)]
             data-state=(e.state.as_str())
             data-expires=[e.expires.map(|d| d.to_string())]
             data-days-left=[e.days_left]
@@ -434,40 +416,39 @@ fn exception_row(e: &ExceptionRow) -> Markup {
             th scope="row" { (record_id(h)) }
             td { (service_link(h)) }
             td { (finding(h)) }
-            td.requester {
+            td {
                 @match &e.requested_by {
-                    Some(p) => { (person(p)) }
+                    Some(p) => { (person(p, false)) }
                     None => { (none()) }
                 }
                 @if let Some(on) = e.requested_on {
-                    " " span.on { "on " (date(on)) }
+                    " " small { "on " (on.to_string()) }
                 }
             }
-            td.approvers {
-                @if e.approvals.is_empty() { (none()) }
+            td {
                 ul {
                     @for a in &e.approvals {
-                        li { (person(&a.by)) @if let Some(on) = a.on { " " span.on { "on " (date(on)) } } }
+                        li { (person(&a.by, false)) @if let Some(on) = a.on { " " small { "on " (on.to_string()) } } }
                     }
                 }
             }
-            td.granted { (opt_date(e.granted_on)) }
-            td.expires { (opt_date(e.expires)) }
+            td { (opt_date(e.granted_on)) }
+            td { (opt_date(e.expires)) }
             (days_cell(e.days_left, Past::Expired))
-            td.state { (badge(e.state.as_str())) }
+            td { (badge(e.state.as_str())) }
             td.justification {
                 @match &e.justification {
                     Some(j) => { p { (t(j)) } }
                     None => { (none()) }
                 }
                 @if !e.compensating_controls.is_empty() {
-                    p.label { "Compensating controls:" }
+                    small { "Compensating controls:" }
                     ul {
                         @for c in &e.compensating_controls { li { (t(c)) } }
                     }
                 }
             }
-            td.diagnostics { (record_diagnostics(&e.diagnostics)) }
+            td { (record_diagnostics(&e.diagnostics)) }
         }
     }
 }
@@ -513,17 +494,16 @@ fn escalation(e: Option<&Escalation>) -> Markup {
     let Some(e) = e else { return none() };
     html! {
         span.step data-step=(e.step) { "Step " (e.step) } " "
-        span.on { "(day " (e.after_days) ", " (date(e.on)) ")" }
+        small { "day " (e.after_days) ", " (e.on.to_string()) }
     }
 }
 
 fn open_row(o: &OpenRow) -> Markup {
     let h = &o.head;
     html! {
-        tr.remediation
+        tr
             data-id=[h.id.as_deref().map(t)]
             data-service=[h.service.as_deref().map(t)]
-            data-tier=[h.tier.as_deref().map(t)]
             data-state=(o.state.as_str())
             data-due=[o.due.map(|d| d.to_string())]
             data-days-left=[o.days_left]
@@ -532,24 +512,24 @@ fn open_row(o: &OpenRow) -> Markup {
             th scope="row" { (record_id(h)) }
             td { (service_link(h)) }
             td { (finding(h)) }
-            td.found { (opt_date(o.found_on)) }
-            td.due { (opt_date(o.due)) }
+            td { (opt_date(o.found_on)) }
+            td { (opt_date(o.due)) }
             (days_cell(o.days_left, Past::Overdue))
-            td.state { (badge(o.state.as_str())) }
-            td.escalation { (escalation(o.escalation.as_ref())) }
-            td.call {
+            td { (badge(o.state.as_str())) }
+            td { (escalation(o.escalation.as_ref())) }
+            td {
                 @match &o.escalation {
                     Some(e) => { (contact(&e.call)) }
                     None => { (none()) }
                 }
             }
-            td.next {
+            td {
                 @match &o.next_escalation {
                     Some(n) => { (escalation(Some(n))) br; (contact(&n.call)) }
                     None => { (none()) }
                 }
             }
-            td.diagnostics { (record_diagnostics(&o.diagnostics)) }
+            td { (record_diagnostics(&o.diagnostics)) }
         }
     }
 }
@@ -594,45 +574,45 @@ fn queue(r: &Report) -> Markup {
 fn completed_row(c: &CompletedRow) -> Markup {
     let h = &c.head;
     html! {
-        tr.remediation
+        tr
             data-id=[h.id.as_deref().map(t)]
             data-service=[h.service.as_deref().map(t)]
-            data-tier=[h.tier.as_deref().map(t)]
             data-completed=[c.completed_on.map(|d| d.to_string())]
             data-days-waiting=[c.days_waiting]
         {
             th scope="row" { (record_id(h)) }
             td { (service_link(h)) }
             td { (finding(h)) }
-            td.implementer {
+            td {
                 @match &c.implemented_by {
-                    Some(p) => { (person(p)) }
+                    Some(p) => { (person(p, false)) }
                     None => { (none()) }
                 }
             }
-            td.completed { (opt_date(c.completed_on)) }
-            td.num.days data-days=[c.days_waiting] {
+            td { (opt_date(c.completed_on)) }
+            td.num.days {
                 @match c.days_waiting {
                     Some(1) => { "1 day" }
                     Some(n) => { (n) " days" }
                     None => { (none()) }
                 }
             }
-            td.verification {
+            td {
                 @if c.verification_required { span.badge.warn { "required" } } @else { span.badge.muted { "optional" } }
                 @if let Some(v) = &c.verification {
                     br; "Verified"
-                    @if let Some(by) = &v.by { " by " (person(by)) }
-                    @if let Some(on) = v.on { " on " (date(on)) }
+                    @if let Some(by) = &v.by { " by " (person(by, false)) }
+                    @if let Some(on) = v.on { " on " (on.to_string()) }
                     @if let Some(m) = &v.method { " (" (t(m)) ")" }
                 }
             }
-            td.verifier { (owner(c.validation.as_ref())) }
-            td.evidence {
-                @if c.evidence.is_empty() { (none()) }
-                ul { @for e in &c.evidence { li { (t(e)) } } }
+            td { (owner(c.validation.as_ref())) }
+            td {
+                @if !c.evidence.is_empty() {
+                    ul { @for e in &c.evidence { li { (t(e)) } } }
+                }
             }
-            td.diagnostics { (record_diagnostics(&c.diagnostics)) }
+            td { (record_diagnostics(&c.diagnostics)) }
         }
     }
 }
@@ -726,72 +706,76 @@ fn service_detail(r: &Report, s: &ServiceRow) -> Markup {
         section.service-detail id=(s.anchor) data-service=(t(&s.id)) aria-labelledby=(heading) {
             h3 id=(heading) {
                 (t(&s.id))
-                @if let Some(name) = &s.name { " " span.service-name { "— " (t(name)) } }
+                @if let Some(name) = &s.name { " " span.service-name { (t(name)) } }
                 @if let Some(c) = s.criticality { " " span class={ "badge sev-" (c) } { (c) } }
             }
-            p.file { "Defined in " (t(&s.file)) }
-            table.owners {
-                caption { "Owners" }
-                thead { tr { th scope="col" { "Function" } th scope="col" { "Team and lead" } } }
-                tbody {
-                    @for f in Function::ALL {
-                        tr data-function=(f.name()) {
-                            th scope="row" { (function_title(f)) }
-                            td { (owner(s.owners.of(f))) }
+            dl.owners {
+                @for f in Function::ALL {
+                    div {
+                        dt { (function_title(f)) }
+                        dd {
+                            @if let Some(o) = s.owners.of(f) {
+                                code { (t(&o.team)) }
+                                @if !o.known { " " span.badge.bad { "unknown team" } }
+                                @if let Some(lead) = &o.lead { " " (person(lead, true)) }
+                            }
+                        }
+                    }
+                }
+                div {
+                    dt { "Controls" }
+                    dd {
+                        @for (k, c) in s.controls.iter().enumerate() {
+                            @if k > 0 { ", " }
+                            code { (t(c)) }
                         }
                     }
                 }
             }
-            h4 { "Controls" }
-            @if s.controls.is_empty() {
-                p.empty { "No control lists this service." }
-            } @else {
-                ul.controls { @for c in &s.controls { li { code { (t(c)) } } } }
-            }
-            h4 { "Open remediations" }
-            @if s.rows[1].is_empty() {
-                p.empty { "None." }
-            } @else {
-                ul.records.open {
-                    @for &i in &s.rows[1] {
-                        @let o = &r.open_remediations[i];
-                        li data-id=[o.head.id.as_deref().map(t)] data-state=(o.state.as_str()) {
-                            span.record-id { (t(o.head.id.as_deref().unwrap_or("(no id)"))) } " "
-                            (finding(&o.head)) " · "
-                            @match o.due { Some(d) => { "due " (date(d)) } None => { "no due date" } }
-                            @if let Some(n) = o.days_left { " (" (days(n, Past::Overdue)) ")" }
-                            " " (badge(o.state.as_str()))
-                            @if let Some(e) = &o.escalation { " · call " (contact(&e.call)) }
+            div.records {
+                div {
+                    h4 { "Open remediations" }
+                    ul.open {
+                        @for &i in &s.rows[1] {
+                            @let o = &r.open_remediations[i];
+                            li data-state=(o.state.as_str()) {
+                                (record_id(&o.head)) " "
+                                @match (o.due, o.days_left) {
+                                    (Some(d), Some(n)) => { "due " (d.to_string()) ", " (days(n, Past::Overdue)) }
+                                    _ => { "no due date" }
+                                }
+                                " " (badge(o.state.as_str()))
+                                @if let Some(e) = &o.escalation { " call " (contact(&e.call)) }
+                            }
                         }
                     }
                 }
-            }
-            @if !s.rows[2].is_empty() {
-                h4 { "Awaiting verification" }
-                ul.records.completed {
-                    @for &i in &s.rows[2] {
-                        @let c = &r.awaiting_verification[i];
-                        li data-id=[c.head.id.as_deref().map(t)] {
-                            span.record-id { (t(c.head.id.as_deref().unwrap_or("(no id)"))) } " "
-                            (finding(&c.head))
-                            @if let Some(d) = c.completed_on { " · completed " (date(d)) }
+                div {
+                    h4 { "Awaiting verification" }
+                    ul.completed {
+                        @for &i in &s.rows[2] {
+                            @let c = &r.awaiting_verification[i];
+                            li {
+                                (record_id(&c.head))
+                                @if let Some(d) = c.completed_on { " completed " (d.to_string()) }
+                            }
                         }
                     }
                 }
-            }
-            h4 { "Exceptions" }
-            @if s.rows[0].is_empty() {
-                p.empty { "None." }
-            } @else {
-                ul.records.exceptions {
-                    @for &i in &s.rows[0] {
-                        @let e = &r.exceptions[i];
-                        li data-id=[e.head.id.as_deref().map(t)] data-state=(e.state.as_str()) {
-                            span.record-id { (t(e.head.id.as_deref().unwrap_or("(no id)"))) } " "
-                            (finding(&e.head)) " · "
-                            @match e.expires { Some(d) => { "expires " (date(d)) } None => { "no expiry" } }
-                            @if let (Some(n), true) = (e.days_left, e.state.as_str() != "revoked") { " (" (days(n, Past::Expired)) ")" }
-                            " " (badge(e.state.as_str()))
+                div {
+                    h4 { "Exceptions" }
+                    ul.exceptions {
+                        @for &i in &s.rows[0] {
+                            @let e = &r.exceptions[i];
+                            li data-state=(e.state.as_str()) {
+                                (record_id(&e.head)) " "
+                                @match (e.expires, e.days_left) {
+                                    (Some(d), Some(n)) if e.state.as_str() != "revoked" => { "expires " (d.to_string()) ", " (days(n, Past::Expired)) }
+                                    (Some(d), _) => { "expires " (d.to_string()) }
+                                    _ => { "no expiry" }
+                                }
+                                " " (badge(e.state.as_str()))
+                            }
                         }
                     }
                 }
