@@ -5,19 +5,19 @@
 
 use std::collections::HashMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::check::SourceFile;
 use crate::date::Date;
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Facts, Severity};
 use crate::locate::Located;
 use crate::model::{
-    Body, ControlOwners as ControlOwnerRefs, Doc, ExceptionStatus, Finding, Function, L, Level4,
-    Model, PersonDoc, PersonId, RemediationStatus, Requirement, Step, Tier, items,
+    Body, ControlOwners as ControlOwnerRefs, Doc, ExceptionStatus, Finding, Function, L, Model,
+    RemediationStatus, Requirement, Step, Tier, items,
 };
 
 #[derive(Serialize)]
-pub struct Report {
+pub struct Report<'a> {
     pub version: u32,
     pub generator: &'static str,
     pub today: Date,
@@ -27,13 +27,13 @@ pub struct Report {
     /// Sorted by layer (in the order of the spec, unknown layers last), then id.
     pub controls: Vec<ControlRow>,
     /// Every Exception, sorted by expiry (none last), then id.
-    pub exceptions: Vec<ExceptionRow>,
+    pub exceptions: Vec<ExceptionRow<'a>>,
     /// Every open Remediation, sorted by due date (none last), then id.
-    pub open_remediations: Vec<OpenRow>,
+    pub open_remediations: Vec<OpenRow<'a>>,
     /// Every completed Remediation, longest waiting first.
-    pub awaiting_verification: Vec<CompletedRow>,
+    pub awaiting_verification: Vec<CompletedRow<'a>>,
     /// As `check` reports them, in its order.
-    pub diagnostics: Vec<DiagRow>,
+    pub diagnostics: Vec<DiagRow<'a>>,
 }
 
 #[derive(Serialize, Default)]
@@ -101,22 +101,33 @@ pub struct Owner {
     pub lead: Option<Person>,
 }
 
-/// Whom an escalation step reaches: a team's lead, or the person the step names.
-#[derive(Serialize, Clone)]
+/// Whom an escalation step reaches: a team's lead, or the person the step names. The same
+/// object as D002's `escalate_to` fact.
+#[derive(Serialize, Deserialize, Clone, Default)]
 pub struct Contact {
     /// The step's `to` as written.
     pub to: String,
     /// The team id, when `to` is a team.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team: Option<String>,
-    /// The person to call: the team's lead or the person named, as a `People` id (as
-    /// written when it does not resolve).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The team's lead, as a `People` id (as written when it does not resolve).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lead: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The person `to` names, when it is not a team.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub person: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+}
+
+impl Contact {
+    /// The name to show: the person's name, else their id, else the step's `to`.
+    pub fn who(&self) -> &str {
+        let id = self.lead.as_ref().or(self.person.as_ref());
+        self.name.as_ref().or(id).unwrap_or(&self.to)
+    }
 }
 
 #[derive(Serialize, Default)]
@@ -263,7 +274,7 @@ pub struct Approval {
 }
 
 #[derive(Serialize)]
-pub struct ExceptionRow {
+pub struct ExceptionRow<'a> {
     #[serde(flatten)]
     pub head: RecordHead,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -285,7 +296,7 @@ pub struct ExceptionRow {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub justification: Option<String>,
     pub compensating_controls: Vec<String>,
-    pub diagnostics: Vec<DiagRow>,
+    pub diagnostics: Vec<DiagRow<'a>>,
 }
 
 #[derive(Serialize, Clone, Copy, PartialEq, Eq)]
@@ -323,7 +334,7 @@ pub struct Escalation {
 }
 
 #[derive(Serialize)]
-pub struct OpenRow {
+pub struct OpenRow<'a> {
     #[serde(flatten)]
     pub head: RecordHead,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -344,7 +355,7 @@ pub struct OpenRow {
     /// The next step, unless covered.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_escalation: Option<Escalation>,
-    pub diagnostics: Vec<DiagRow>,
+    pub diagnostics: Vec<DiagRow<'a>>,
 }
 
 #[derive(Serialize)]
@@ -358,7 +369,7 @@ pub struct VerificationRow {
 }
 
 #[derive(Serialize)]
-pub struct CompletedRow {
+pub struct CompletedRow<'a> {
     #[serde(flatten)]
     pub head: RecordHead,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -377,7 +388,7 @@ pub struct CompletedRow {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub validation: Option<Owner>,
     pub evidence: Vec<String>,
-    pub diagnostics: Vec<DiagRow>,
+    pub diagnostics: Vec<DiagRow<'a>>,
 }
 
 #[derive(Serialize, Clone)]
@@ -388,7 +399,7 @@ pub struct RecordRef {
 
 /// A diagnostic, with the fields of `check --format json`.
 #[derive(Serialize, Clone)]
-pub struct DiagRow {
+pub struct DiagRow<'a> {
     pub code: &'static str,
     pub name: &'static str,
     pub severity: &'static str,
@@ -402,6 +413,7 @@ pub struct DiagRow {
     pub pointer: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub record: Option<RecordRef>,
+    pub facts: &'a Facts,
 }
 
 /// The HTML id of a service's section. Ids valid under the schema are kept as they are;
@@ -419,15 +431,6 @@ pub fn anchor(id: &str) -> String {
     out
 }
 
-pub fn level(l: Level4) -> &'static str {
-    match l {
-        Level4::Critical => "critical",
-        Level4::High => "high",
-        Level4::Medium => "medium",
-        Level4::Low => "low",
-    }
-}
-
 const LAYERS: [&str; 3] = [
     "identity-issuance",
     "policy-authorisation",
@@ -438,15 +441,16 @@ const LAYERS: [&str; 3] = [
 struct Ctx<'a, 'm> {
     model: &'m Model<'a>,
     files: &'m [SourceFile],
-    /// Each person's `People` entry (the first that defines them).
-    people: HashMap<PersonId, &'a PersonDoc>,
     /// The located diagnostics of each document, by (file, document index).
     by_doc: HashMap<(usize, usize), Vec<&'m Located>>,
 }
 
-impl<'a> Ctx<'a, '_> {
+impl<'a, 'm> Ctx<'a, 'm> {
     fn person(&self, r: &str) -> Person {
-        let doc = self.model.person(r).and_then(|p| self.people.get(&p));
+        let doc = self
+            .model
+            .person(r)
+            .and_then(|p| self.model.person_entry(p));
         Person {
             reference: r.to_string(),
             id: doc.and_then(|d| d.id.get().cloned()),
@@ -465,25 +469,13 @@ impl<'a> Ctx<'a, '_> {
         }
     }
 
-    /// An escalation target is a team id (its lead is called), else a person reference.
+    /// Whom an escalation step names, as D002 says it.
     fn contact(&self, to: &str) -> Contact {
-        let team = self.model.teams.get(to);
-        let person = match team {
-            Some(t) => t.spec.lead.get().map(|l| self.person(l)),
-            None => Some(self.person(to)),
-        };
-        Contact {
-            to: to.to_string(),
-            team: team.map(|_| to.to_string()),
-            lead: person
-                .as_ref()
-                .map(|p| p.id.clone().unwrap_or(p.reference.clone())),
-            name: person.as_ref().and_then(|p| p.name.clone()),
-            email: person.and_then(|p| p.email),
-        }
+        let (fact, _) = crate::rules::contact(self.model, to);
+        serde_json::from_value(fact).unwrap_or_default()
     }
 
-    fn diagnostics(&self, doc: &Doc) -> Vec<DiagRow> {
+    fn diagnostics(&self, doc: &Doc) -> Vec<DiagRow<'m>> {
         self.by_doc
             .get(&(doc.file, doc.index))
             .into_iter()
@@ -492,7 +484,7 @@ impl<'a> Ctx<'a, '_> {
             .collect()
     }
 
-    fn diag(&self, l: &Located) -> DiagRow {
+    fn diag(&self, l: &'m Located) -> DiagRow<'m> {
         let d = &l.diag;
         DiagRow {
             code: d.code.as_str(),
@@ -503,7 +495,11 @@ impl<'a> Ctx<'a, '_> {
             line: l.place.map(|p| p.line),
             column: l.place.map(|p| p.col),
             pointer: d.pointer().map(String::from),
-            record: None,
+            record: d.record.as_ref().map(|r| RecordRef {
+                kind: r.kind.name(),
+                id: r.id.clone(),
+            }),
+            facts: &d.facts,
         }
     }
 
@@ -527,7 +523,7 @@ impl<'a> Ctx<'a, '_> {
             service_anchor: service.filter(|_| known).map(|s| anchor(s)),
             finding: finding.map(|f| FindingRow {
                 id: f.id.get().cloned(),
-                severity: f.severity.get().map(|l| level(*l)),
+                severity: f.severity.get().map(|l| l.name()),
                 kev: f.kev.get().copied().unwrap_or(false),
             }),
             tier: tier.and_then(|t| t.id.get().cloned()),
@@ -557,24 +553,12 @@ fn strings(v: &Option<serde_json::Value>) -> Vec<String> {
     }
 }
 
-pub fn build(model: &Model, files: &[SourceFile], diagnostics: &[Located]) -> Report {
+pub fn build<'m>(
+    model: &'m Model,
+    files: &'m [SourceFile],
+    diagnostics: &'m [Located],
+) -> Report<'m> {
     let today = model.today;
-    let mut people = HashMap::new();
-    for doc in model.docs {
-        if let Body::People(p) = &doc.body {
-            for (_, person) in items(&p.people) {
-                // Whom the model resolves this entry's own id, e-mails or handles to.
-                let pid = person.id.get().and_then(|id| model.person(id)).or_else(|| {
-                    let emails = items(&person.emails).map(|(_, e)| e.clone());
-                    let handles = items(&person.handles).map(|(_, h)| format!("@{h}"));
-                    emails.chain(handles).find_map(|r| model.person(&r))
-                });
-                if let Some(pid) = pid {
-                    people.entry(pid).or_insert(person);
-                }
-            }
-        }
-    }
     let mut by_doc: HashMap<(usize, usize), Vec<&Located>> = HashMap::new();
     for l in diagnostics {
         if let Some(doc) = l.diag.doc() {
@@ -584,7 +568,6 @@ pub fn build(model: &Model, files: &[SourceFile], diagnostics: &[Located]) -> Re
     let cx = Ctx {
         model,
         files,
-        people,
         by_doc,
     };
 
@@ -616,7 +599,7 @@ pub fn build(model: &Model, files: &[SourceFile], diagnostics: &[Located]) -> Re
                 id: id.clone(),
                 anchor: anchor(id),
                 name: s.name.get().cloned(),
-                criticality: s.criticality.get().map(|c| level(*c)),
+                criticality: s.criticality.get().map(|c| c.name()),
                 file: files[doc.file].rel.clone(),
                 owners,
                 controls: Vec::new(),
@@ -859,22 +842,7 @@ pub fn build(model: &Model, files: &[SourceFile], diagnostics: &[Located]) -> Re
         };
     }
 
-    let records: HashMap<(usize, usize), &Doc> =
-        model.docs.iter().map(|d| ((d.file, d.index), d)).collect();
-    let diagnostics = diagnostics
-        .iter()
-        .map(|l| {
-            let mut row = cx.diag(l);
-            let doc = l.diag.doc().and_then(|i| records.get(&(l.diag.file, i)));
-            row.record = doc.and_then(|d| {
-                Some(RecordRef {
-                    kind: d.kind().name(),
-                    id: d.id.clone()?,
-                })
-            });
-            row
-        })
-        .collect();
+    let diagnostics = diagnostics.iter().map(|l| cx.diag(l)).collect();
 
     Report {
         version: 1,
@@ -890,7 +858,7 @@ pub fn build(model: &Model, files: &[SourceFile], diagnostics: &[Located]) -> Re
     }
 }
 
-impl Report {
+impl Report<'_> {
     pub fn service(&self, id: &str) -> Option<&ServiceRow> {
         self.services.iter().find(|s| s.id == id)
     }

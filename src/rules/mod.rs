@@ -17,6 +17,8 @@ mod references;
 mod sla;
 mod verification;
 
+pub use deadlines::contact;
+
 macro_rules! codes {
     ($($code:ident)*) => {
         /// Stable rule codes. Never renumber or reuse one.

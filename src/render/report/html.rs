@@ -199,7 +199,7 @@ fn owner(o: Option<&Owner>) -> Markup {
 fn contact(c: &Contact) -> Markup {
     html! {
         span.contact {
-            (t(c.name.as_deref().or(c.lead.as_deref()).unwrap_or(&c.to)))
+            (t(c.who()))
             @if let Some(email) = &c.email {
                 " " small.email { (t(email)) }
             }

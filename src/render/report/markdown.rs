@@ -7,6 +7,7 @@ use std::fmt::Write;
 use super::{Past, days};
 use crate::date::Date;
 use crate::model::Function;
+use crate::render::human::must_hide;
 use crate::report::{Contact, DiagRow, Escalation, Owner, Person, RecordHead, Report};
 
 /// Text from the checked files, made inert in Markdown, also inside a table cell: no HTML,
@@ -22,11 +23,7 @@ pub fn text(s: &str) -> String {
                 out.push('\\');
                 out.push(c);
             }
-            c if c.is_control()
-                || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}') =>
-            {
-                out.push(' ')
-            }
+            c if must_hide(c) => out.push(' '),
             c => out.push(c),
         }
     }
@@ -70,7 +67,7 @@ fn owner(o: Option<&Owner>) -> String {
 }
 
 fn contact(c: &Contact) -> String {
-    let mut s = text(c.name.as_deref().or(c.lead.as_deref()).unwrap_or(&c.to));
+    let mut s = text(c.who());
     if let Some(e) = &c.email {
         let _ = write!(s, " &lt;{}&gt;", text(e));
     }

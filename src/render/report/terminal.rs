@@ -59,7 +59,7 @@ fn owner(st: &Style, o: Option<&Owner>) -> String {
 }
 
 fn contact(c: &Contact) -> String {
-    let name = clean(c.name.as_deref().or(c.lead.as_deref()).unwrap_or(&c.to));
+    let name = clean(c.who());
     let mut s = match &c.email {
         Some(e) => format!("{name} <{}>", clean(e)),
         None => name,
