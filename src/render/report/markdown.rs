@@ -11,7 +11,7 @@ use crate::render::human::must_hide;
 use crate::report::{Contact, DiagRow, Escalation, Owner, Person, RecordHead, Report};
 
 /// Text from the checked files, made inert in Markdown, also inside a table cell: no HTML,
-/// emphasis, code span, link, heading, cell or line break.
+/// emphasis, code span, link, heading, cell or line break. The step summary uses it too.
 pub fn text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
