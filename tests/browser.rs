@@ -145,6 +145,8 @@ fn starter_report_loads_alone_and_reads_right() {
     assert_quiet(&page, &file);
 
     keep_screenshot(&browser.screenshot(&mut page, false), "starter-light.png");
+    // The README's picture: the top of the page, at a laptop's width.
+    keep_screenshot(&browser.viewport(&mut page, 1280, 1100), "starter-top.png");
     keep_screenshot(&browser.screenshot(&mut page, true), "starter-dark.png");
     let pdf = browser.pdf(&mut page);
     assert!(pdf.starts_with(b"%PDF"), "printing failed");

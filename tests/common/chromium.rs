@@ -226,6 +226,23 @@ impl Browser {
         decode(&shot)
     }
 
+    /// A PNG of what a window of `width` × `height` shows of the top of the page.
+    pub fn viewport(&mut self, page: &mut Page, width: u32, height: u32) -> Vec<u8> {
+        self.call(
+            Some(page),
+            "Emulation.setEmulatedMedia",
+            json!({"features": [{"name": "prefers-color-scheme", "value": "light"}]}),
+        );
+        self.call(
+            Some(page),
+            "Emulation.setDeviceMetricsOverride",
+            json!({"width": width, "height": height, "deviceScaleFactor": 1, "mobile": false}),
+        );
+        self.eval(page, "scrollTo(0, 0)");
+        let shot = self.call(Some(page), "Page.captureScreenshot", json!({"format": "png"}));
+        decode(&shot)
+    }
+
     /// The page printed to PDF, with the print stylesheet.
     pub fn pdf(&mut self, page: &mut Page) -> Vec<u8> {
         let pdf = self.call(Some(page), "Page.printToPDF", json!({}));

@@ -463,7 +463,7 @@ fn exceptions(r: &Report) -> Markup {
                 p.empty { "No exceptions are recorded." }
             } @else {
                 div.scroll {
-                    table #exception-register {
+                    table.register #exception-register {
                         caption { "Exceptions by expiry" }
                         thead {
                             tr {
@@ -544,7 +544,7 @@ fn queue(r: &Report) -> Markup {
                 p.empty { "No open remediations." }
             } @else {
                 div.scroll {
-                    table #remediation-queue {
+                    table.register #remediation-queue {
                         caption { "Open remediations by due date" }
                         thead {
                             tr {
@@ -627,7 +627,7 @@ fn verification(r: &Report) -> Markup {
                 p.empty { "No completed remediations await verification." }
             } @else {
                 div.scroll {
-                    table #awaiting-verification {
+                    table.register #awaiting-verification {
                         caption { "Completed remediations" }
                         thead {
                             tr {
