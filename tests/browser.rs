@@ -64,13 +64,29 @@ const READ: &str = r#"(() => {
     dangling: [...document.querySelectorAll('a[href]')]
       .filter(a => !document.getElementById(decodeURIComponent(a.getAttribute('href').slice(1))))
       .map(a => a.getAttribute('href')),
-    active: document.querySelectorAll('script, img, svg, iframe, object, embed, link, form, base').length,
+    active: document.querySelectorAll('img, svg, iframe, object, embed, link, form, base').length,
+    scripts: document.scripts.length,
     handlers: [...document.querySelectorAll('*')].filter(e => [...e.attributes].some(a => a.name.startsWith('on'))).length,
     pwned: window.__pwned ?? null,
     csp: document.querySelector('meta[http-equiv="Content-Security-Policy"]').content,
     headers: [...document.querySelectorAll('thead th')].every(th => th.getAttribute('scope') === 'col'),
     landmarks: ['header', 'nav', 'main', 'footer'].every(t => document.querySelector(t)),
   };
+})()"#;
+
+/// Sorts the exception register by days left, both ways, then filters it.
+const SORT_AND_FILTER: &str = r#"(() => {
+  const t = document.getElementById('exception-register');
+  const ids = () => [...t.tBodies[0].rows].filter(r => !r.hidden).map(r => r.dataset.id);
+  const th = [...t.tHead.rows[0].cells].find(c => c.textContent.startsWith('Days left'));
+  th.click();
+  const asc = ids();
+  th.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter'}));
+  const desc = ids();
+  const input = t.parentElement.previousElementSibling;
+  input.value = 'LEDGER';
+  input.dispatchEvent(new Event('input'));
+  return {asc, desc, filtered: ids()};
 })()"#;
 
 /// Saves a screenshot under target/report-screenshots (for people to look at) and checks it
@@ -165,6 +181,7 @@ fn hostile_text_renders_as_text_and_every_state_is_shown() {
     // Nothing the repository wrote became markup, a script or a link.
     assert_eq!(got["pwned"], Value::Null);
     assert_eq!(got["active"], 0);
+    assert_eq!(got["scripts"], 1, "only the page's own script");
     assert_eq!(got["handlers"], 0);
     assert!(
         got["links"]
@@ -248,6 +265,17 @@ fn hostile_text_renders_as_text_and_every_state_is_shown() {
         mallory[0],
         "<script>window.__pwned=1</script>Mallory \u{FFFD}[31mRed\u{FFFD}evil"
     );
+    // The page's script (allowed by its hash: a mismatch would log an error) sorts and filters.
+    let js = browser.eval(&mut page, SORT_AND_FILTER);
+    assert_eq!(
+        js["asc"],
+        json!(["EXC-1", "EXC-5", "EXC-2", "EXC-4", "EXC-3"])
+    );
+    assert_eq!(
+        js["desc"],
+        json!(["EXC-3", "EXC-4", "EXC-2", "EXC-5", "EXC-1"])
+    );
+    assert_eq!(js["filtered"], json!(["EXC-3"]));
     assert_quiet(&page, &file);
     keep_screenshot(&browser.screenshot(&mut page, false), "hostile-light.png");
 }

@@ -239,7 +239,11 @@ impl Browser {
             json!({"width": width, "height": height, "deviceScaleFactor": 1, "mobile": false}),
         );
         self.eval(page, "scrollTo(0, 0)");
-        let shot = self.call(Some(page), "Page.captureScreenshot", json!({"format": "png"}));
+        let shot = self.call(
+            Some(page),
+            "Page.captureScreenshot",
+            json!({"format": "png"}),
+        );
         decode(&shot)
     }
 
