@@ -419,7 +419,6 @@ fn exception_row(e: &ExceptionRow) -> Markup {
     html! {
         tr
             data-id=[h.id.as_deref().map(t)]
-            data-service=[h.service.as_deref().map(t)]
             data-state=(e.state.as_str())
             data-expires=[e.expires.map(|d| d.to_string())]
             data-days-left=[e.days_left]
@@ -514,7 +513,6 @@ fn open_row(o: &OpenRow) -> Markup {
     html! {
         tr
             data-id=[h.id.as_deref().map(t)]
-            data-service=[h.service.as_deref().map(t)]
             data-state=(o.state.as_str())
             data-due=[o.due.map(|d| d.to_string())]
             data-days-left=[o.days_left]
@@ -587,7 +585,6 @@ fn completed_row(c: &CompletedRow) -> Markup {
     html! {
         tr
             data-id=[h.id.as_deref().map(t)]
-            data-service=[h.service.as_deref().map(t)]
             data-completed=[c.completed_on.map(|d| d.to_string())]
             data-days-waiting=[c.days_waiting]
         {
