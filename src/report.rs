@@ -12,8 +12,8 @@ use crate::date::Date;
 use crate::diagnostic::{Facts, Severity};
 use crate::locate::Located;
 use crate::model::{
-    Body, ControlOwners as ControlOwnerRefs, Doc, ExceptionStatus, Finding, Function, L, Model,
-    RemediationStatus, Requirement, Step, Tier, items,
+    Body, ControlOwners as ControlOwnerRefs, Doc, ExceptionSpec, ExceptionStatus, Finding,
+    Function, L, Model, RemediationSpec, RemediationStatus, Requirement, Step, Tier, items,
 };
 
 #[derive(Serialize)]
@@ -543,6 +543,200 @@ impl<'a, 'm> Ctx<'a, 'm> {
     }
 }
 
+impl<'a, 'm> Ctx<'a, 'm> {
+    /// Services (the first definition of each id, as the model keeps it) sorted by id, and
+    /// controls sorted by layer, then id; each service knows the controls that list it.
+    fn ownership(&self) -> (Vec<ServiceRow>, Vec<ControlRow>) {
+        let (model, cx) = (self.model, self);
+        let mut services = Vec::new();
+        let mut controls = Vec::new();
+        let mut seen_controls = std::collections::HashSet::new();
+        for doc in model.docs {
+            let Body::OwnershipMap(o) = &doc.body else {
+                continue;
+            };
+            let file = &self.files[doc.file].rel;
+            for (_, s) in items(&o.services) {
+                let Some(id) = s.id.get() else { continue };
+                if !std::ptr::eq(model.services.get(id.as_str()).copied().unwrap_or(s), s) {
+                    continue;
+                }
+                let of = |f| s.owners.get().and_then(|o| o.of(f)).map(|t| cx.owner(t));
+                services.push(ServiceRow {
+                    id: id.clone(),
+                    anchor: anchor(id),
+                    name: s.name.get().cloned(),
+                    criticality: s.criticality.get().map(|c| c.name()),
+                    file: file.clone(),
+                    owners: Owners {
+                        security: of(Function::Security),
+                        execution: of(Function::Execution),
+                        service: of(Function::Service),
+                        risk: of(Function::Risk),
+                        validation: of(Function::Validation),
+                    },
+                    controls: Vec::new(),
+                    records: ServiceCounts::default(),
+                    rows: Default::default(),
+                });
+            }
+            for (_, c) in items(&o.controls) {
+                let Some(id) = c.id.get() else { continue };
+                if !seen_controls.insert(id.as_str()) {
+                    continue;
+                }
+                let owner = |f: fn(&ControlOwnerRefs) -> &L<String>| {
+                    c.owners.get().and_then(|o| f(o).get()).map(|t| cx.owner(t))
+                };
+                controls.push(ControlRow {
+                    id: id.clone(),
+                    name: c.name.get().cloned(),
+                    layer: c.layer.get().cloned(),
+                    services: items(&c.services)
+                        .map(|(_, s)| ServiceRef {
+                            id: s.clone(),
+                            anchor: model.services.contains_key(s.as_str()).then(|| anchor(s)),
+                        })
+                        .collect(),
+                    owners: ControlOwners {
+                        control: owner(|o| &o.control),
+                        remediation: owner(|o| &o.remediation),
+                        risk: owner(|o| &o.risk),
+                    },
+                    file: file.clone(),
+                });
+            }
+        }
+        services.sort_by(|a, b| a.id.cmp(&b.id));
+        let rank = |c: &ControlRow| {
+            let l = c.layer.as_deref();
+            let known = LAYERS.iter().position(|x| Some(*x) == l);
+            (known.unwrap_or(LAYERS.len()), c.layer.clone(), c.id.clone())
+        };
+        controls.sort_by_key(rank);
+        let index: HashMap<&str, usize> = services
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.as_str(), i))
+            .collect();
+        let mut listed: Vec<Vec<String>> = vec![Vec::new(); services.len()];
+        for c in &controls {
+            for s in &c.services {
+                if let Some(&i) = index.get(s.id.as_str())
+                    && !listed[i].contains(&c.id)
+                {
+                    listed[i].push(c.id.clone());
+                }
+            }
+        }
+        for (s, l) in services.iter_mut().zip(listed) {
+            s.controls = l;
+        }
+        (services, controls)
+    }
+
+    fn exception(&self, doc: &'a Doc, e: &'a ExceptionSpec, warning_days: i64) -> ExceptionRow<'m> {
+        let (head, _) = self.head(doc, e.service.get(), &e.finding);
+        let expires = e.expires.get().copied();
+        let days_left = expires.map(|x| x.0 - self.model.today.0);
+        let state = match (e.active(), days_left) {
+            (false, _) => ExceptionState::Revoked,
+            (true, Some(d)) if d < 0 => ExceptionState::Expired,
+            (true, Some(d)) if d <= warning_days => ExceptionState::Expiring,
+            (true, _) => ExceptionState::Active,
+        };
+        ExceptionRow {
+            head,
+            requested_by: e.requested_by.get().map(|r| self.person(r)),
+            requested_on: e.requested_on.get().copied(),
+            approvals: items(&e.approvals)
+                .filter_map(|(_, a)| {
+                    Some(Approval {
+                        by: self.person(a.by.get()?),
+                        on: a.on.get().copied(),
+                    })
+                })
+                .collect(),
+            granted_on: e.granted_on(),
+            expires,
+            days_left,
+            status: match e.status.get() {
+                Some(ExceptionStatus::Revoked) => "revoked",
+                _ => "active",
+            },
+            state,
+            justification: e.justification.get().cloned(),
+            compensating_controls: strings(&e.compensating_controls),
+            diagnostics: self.diagnostics(doc),
+        }
+    }
+
+    /// An open Remediation: its due date and, unless an exception covers it, the escalation
+    /// step reached (as D002 finds it) and the next one.
+    fn open(&self, doc: &'a Doc, r: &'a RemediationSpec) -> OpenRow<'m> {
+        let today = self.model.today;
+        let (head, tier) = self.head(doc, r.service.get(), &r.finding);
+        let found = r.found_on.get().copied();
+        let due = tier.zip(found).and_then(|(t, f)| t.due(f));
+        let days_left = due.map(|d| d.0 - today.0);
+        let finding = r.finding.get().and_then(|f| f.id.get());
+        let covered = match (r.service.get(), finding) {
+            (Some(s), Some(f)) => self.model.covered(s, f),
+            _ => false,
+        };
+        let state = match days_left {
+            _ if covered => OpenState::Covered,
+            Some(d) if d < 0 => OpenState::Overdue,
+            Some(_) => OpenState::OnTrack,
+            None => OpenState::Unknown,
+        };
+        let age = found.map(|f| today.0 - f.0);
+        let [reached, next] = match (tier, age) {
+            (Some(t), Some(age)) if !covered => t.escalation_at(age),
+            _ => [None, None],
+        };
+        OpenRow {
+            head,
+            found_on: found,
+            age_days: age,
+            due,
+            days_left,
+            state,
+            escalation: found.and_then(|f| self.escalation(f, reached)),
+            next_escalation: found.and_then(|f| self.escalation(f, next)),
+            diagnostics: self.diagnostics(doc),
+        }
+    }
+
+    /// A completed Remediation, and who is to verify it: the service's validation owner.
+    fn completed(&self, doc: &'a Doc, r: &'a RemediationSpec) -> CompletedRow<'m> {
+        let (head, tier) = self.head(doc, r.service.get(), &r.finding);
+        let completed_on = r.completed_on.get().copied();
+        let validation = r
+            .service
+            .get()
+            .and_then(|s| self.model.services.get(s.as_str()))
+            .and_then(|s| s.owners.get()?.validation.get())
+            .map(|t| self.owner(t));
+        CompletedRow {
+            head,
+            implemented_by: r.implemented_by.get().map(|p| self.person(p)),
+            completed_on,
+            days_waiting: completed_on.map(|c| self.model.today.0 - c.0),
+            verification_required: tier
+                .is_some_and(|t| t.verification.get() == Some(&Requirement::Required)),
+            verification: r.verification().map(|v| VerificationRow {
+                by: v.by.get().map(|b| self.person(b)),
+                on: v.on.get().copied(),
+                method: v.method.get().cloned(),
+            }),
+            validation,
+            evidence: strings(&r.evidence),
+            diagnostics: self.diagnostics(doc),
+        }
+    }
+}
+
 fn strings(v: &Option<serde_json::Value>) -> Vec<String> {
     match v {
         Some(serde_json::Value::Array(a)) => a
@@ -558,7 +752,6 @@ pub fn build<'m>(
     files: &'m [SourceFile],
     diagnostics: &'m [Located],
 ) -> Report<'m> {
-    let today = model.today;
     let mut by_doc: HashMap<(usize, usize), Vec<&Located>> = HashMap::new();
     for l in diagnostics {
         if let Some(doc) = l.diag.doc() {
@@ -570,267 +763,108 @@ pub fn build<'m>(
         files,
         by_doc,
     };
+    let (mut services, controls) = cx.ownership();
 
-    let mut services = Vec::new();
-    let mut controls = Vec::new();
-    let mut seen_controls = std::collections::HashSet::new();
-    for doc in model.docs {
-        let Body::OwnershipMap(o) = &doc.body else {
-            continue;
-        };
-        for (_, s) in items(&o.services) {
-            let Some(id) = s.id.get() else { continue };
-            // The model keeps the first definition of an id.
-            if !std::ptr::eq(model.services.get(id.as_str()).copied().unwrap_or(s), s) {
-                continue;
-            }
-            let mut owners = Owners::default();
-            if let Some(o) = s.owners.get() {
-                let of = |f| o.of(f).map(|t| cx.owner(t));
-                owners = Owners {
-                    security: of(Function::Security),
-                    execution: of(Function::Execution),
-                    service: of(Function::Service),
-                    risk: of(Function::Risk),
-                    validation: of(Function::Validation),
-                };
-            }
-            services.push(ServiceRow {
-                id: id.clone(),
-                anchor: anchor(id),
-                name: s.name.get().cloned(),
-                criticality: s.criticality.get().map(|c| c.name()),
-                file: files[doc.file].rel.clone(),
-                owners,
-                controls: Vec::new(),
-                records: ServiceCounts::default(),
-                rows: Default::default(),
-            });
-        }
-        for (_, c) in items(&o.controls) {
-            let Some(id) = c.id.get() else { continue };
-            if !seen_controls.insert(id.as_str()) {
-                continue;
-            }
-            let owner = |f: fn(&ControlOwnerRefs) -> &L<String>| {
-                c.owners.get().and_then(|o| f(o).get()).map(|t| cx.owner(t))
-            };
-            controls.push(ControlRow {
-                id: id.clone(),
-                name: c.name.get().cloned(),
-                layer: c.layer.get().cloned(),
-                services: items(&c.services)
-                    .map(|(_, s)| ServiceRef {
-                        id: s.clone(),
-                        anchor: model.services.contains_key(s.as_str()).then(|| anchor(s)),
-                    })
-                    .collect(),
-                owners: ControlOwners {
-                    control: owner(|o| &o.control),
-                    remediation: owner(|o| &o.remediation),
-                    risk: owner(|o| &o.risk),
-                },
-                file: files[doc.file].rel.clone(),
-            });
+    let warning_days = model.expiry_warning_days();
+    let mut exceptions: Vec<ExceptionRow> = model
+        .exceptions()
+        .map(|(doc, e)| cx.exception(doc, e, warning_days))
+        .collect();
+    let (mut open, mut completed, mut closed) = (Vec::new(), Vec::new(), 0);
+    for (doc, r) in model.remediations() {
+        match r.status.get() {
+            Some(RemediationStatus::Open) => open.push(cx.open(doc, r)),
+            Some(RemediationStatus::Completed) => completed.push(cx.completed(doc, r)),
+            Some(RemediationStatus::Closed) => closed += 1,
+            None => {}
         }
     }
-    services.sort_by(|a, b| a.id.cmp(&b.id));
-    let layer_rank = |c: &ControlRow| {
-        let l = c.layer.as_deref();
-        LAYERS
+    // Soonest first, records without the date last; then by id and file, for a stable order.
+    fn by<T>(rows: &mut [T], key: impl Fn(&T) -> (Option<Date>, &RecordHead)) {
+        rows.sort_by(|a, b| {
+            let (da, ha) = key(a);
+            let (db, hb) = key(b);
+            (da.is_none(), da, &ha.id, &ha.file).cmp(&(db.is_none(), db, &hb.id, &hb.file))
+        });
+    }
+    by(&mut exceptions, |r| (r.expires, &r.head));
+    by(&mut open, |r| (r.due, &r.head));
+    by(&mut completed, |r| (r.completed_on, &r.head));
+    link_rows(&mut services, &exceptions, &open, &completed);
+
+    let count = |severity| {
+        diagnostics
             .iter()
-            .position(|x| Some(*x) == l)
-            .unwrap_or(LAYERS.len())
+            .filter(|l| l.diag.severity == severity)
+            .count()
     };
-    controls
-        .sort_by(|a, b| (layer_rank(a), &a.layer, &a.id).cmp(&(layer_rank(b), &b.layer, &b.id)));
-    let service_index: HashMap<String, usize> = services
+    let state = |s: ExceptionState| exceptions.iter().filter(|e| e.state == s).count();
+    let open_in = |s: OpenState| open.iter().filter(|o| o.state == s).count();
+    let totals = Totals {
+        files: files.iter().filter(|f| f.checked).count(),
+        documents: model.docs.len(),
+        errors: count(Severity::Error),
+        warnings: count(Severity::Warning),
+        services: services.len(),
+        controls: controls.len(),
+        teams: model.teams.len(),
+        exceptions: ExceptionTotals {
+            total: exceptions.len(),
+            active: state(ExceptionState::Active),
+            expiring: state(ExceptionState::Expiring),
+            expired: state(ExceptionState::Expired),
+            revoked: state(ExceptionState::Revoked),
+        },
+        remediations: RemediationTotals {
+            total: model.remediations().count(),
+            open: open.len(),
+            overdue: open_in(OpenState::Overdue),
+            escalated: open.iter().filter(|o| o.escalation.is_some()).count(),
+            covered: open_in(OpenState::Covered),
+            completed: completed.len(),
+            closed,
+        },
+    };
+
+    Report {
+        version: 1,
+        generator: concat!("foureyes ", env!("CARGO_PKG_VERSION")),
+        today: model.today,
+        totals,
+        services,
+        controls,
+        exceptions,
+        open_remediations: open,
+        awaiting_verification: completed,
+        diagnostics: diagnostics.iter().map(|l| cx.diag(l)).collect(),
+    }
+}
+
+/// Gives each service the rows of each list that are about it, and their counts.
+fn link_rows(
+    services: &mut [ServiceRow],
+    exceptions: &[ExceptionRow],
+    open: &[OpenRow],
+    completed: &[CompletedRow],
+) {
+    let index: HashMap<String, usize> = services
         .iter()
         .enumerate()
         .map(|(i, s)| (s.id.clone(), i))
         .collect();
-    for c in &controls {
-        for s in &c.services {
-            if let Some(&i) = service_index.get(s.id.as_str())
-                && !services[i].controls.contains(&c.id)
-            {
-                services[i].controls.push(c.id.clone());
-            }
-        }
-    }
-
-    let mut totals = Totals {
-        files: files.iter().filter(|f| f.checked).count(),
-        documents: model.docs.len(),
-        errors: diagnostics
-            .iter()
-            .filter(|l| l.diag.severity == Severity::Error)
-            .count(),
-        warnings: diagnostics
-            .iter()
-            .filter(|l| l.diag.severity == Severity::Warning)
-            .count(),
-        services: services.len(),
-        controls: controls.len(),
-        teams: model.teams.len(),
-        ..Totals::default()
-    };
-
-    let warning_days = model.expiry_warning_days();
-    let mut exceptions = Vec::new();
-    for (doc, e) in model.exceptions() {
-        let (head, _) = cx.head(doc, e.service.get(), &e.finding);
-        let expires = e.expires.get().copied();
-        let days_left = expires.map(|x| x.0 - today.0);
-        let state = match (e.active(), days_left) {
-            (false, _) => ExceptionState::Revoked,
-            (true, Some(d)) if d < 0 => ExceptionState::Expired,
-            (true, Some(d)) if d <= warning_days => ExceptionState::Expiring,
-            (true, _) => ExceptionState::Active,
-        };
-        let t = &mut totals.exceptions;
-        t.total += 1;
-        *match state {
-            ExceptionState::Active => &mut t.active,
-            ExceptionState::Expiring => &mut t.expiring,
-            ExceptionState::Expired => &mut t.expired,
-            ExceptionState::Revoked => &mut t.revoked,
-        } += 1;
-        exceptions.push(ExceptionRow {
-            head,
-            requested_by: e.requested_by.get().map(|r| cx.person(r)),
-            requested_on: e.requested_on.get().copied(),
-            approvals: items(&e.approvals)
-                .filter_map(|(_, a)| {
-                    Some(Approval {
-                        by: cx.person(a.by.get()?),
-                        on: a.on.get().copied(),
-                    })
-                })
-                .collect(),
-            granted_on: e.granted_on(),
-            expires,
-            days_left,
-            status: match e.status.get() {
-                Some(ExceptionStatus::Revoked) => "revoked",
-                _ => "active",
-            },
-            state,
-            justification: e.justification.get().cloned(),
-            compensating_controls: strings(&e.compensating_controls),
-            diagnostics: cx.diagnostics(doc),
-        });
-    }
-    exceptions.sort_by(|a, b| {
-        let key = |r: &ExceptionRow| (r.expires.is_none(), r.expires, r.head.id.clone());
-        key(a)
-            .cmp(&key(b))
-            .then_with(|| a.head.file.cmp(&b.head.file))
-    });
-
-    let mut open = Vec::new();
-    let mut completed = Vec::new();
-    for (doc, r) in model.remediations() {
-        let t = &mut totals.remediations;
-        t.total += 1;
-        let (head, tier) = cx.head(doc, r.service.get(), &r.finding);
-        match r.status.get() {
-            Some(RemediationStatus::Open) => {
-                t.open += 1;
-                let found = r.found_on.get().copied();
-                let due = tier.zip(found).and_then(|(t, f)| t.due(f));
-                let days_left = due.map(|d| d.0 - today.0);
-                let finding = r.finding.get().and_then(|f| f.id.get());
-                let covered = match (r.service.get(), finding) {
-                    (Some(s), Some(f)) => model.covered(s, f),
-                    _ => false,
-                };
-                let state = match days_left {
-                    _ if covered => OpenState::Covered,
-                    Some(d) if d < 0 => OpenState::Overdue,
-                    Some(_) => OpenState::OnTrack,
-                    None => OpenState::Unknown,
-                };
-                let age = found.map(|f| today.0 - f.0);
-                let [reached, next] = match (tier, age) {
-                    (Some(t), Some(age)) if !covered => t.escalation_at(age),
-                    _ => [None, None],
-                };
-                let escalation = found.and_then(|f| cx.escalation(f, reached));
-                t.overdue += usize::from(state == OpenState::Overdue);
-                t.covered += usize::from(covered);
-                t.escalated += usize::from(escalation.is_some());
-                open.push(OpenRow {
-                    head,
-                    found_on: found,
-                    age_days: age,
-                    due,
-                    days_left,
-                    state,
-                    escalation,
-                    next_escalation: found.and_then(|f| cx.escalation(f, next)),
-                    diagnostics: cx.diagnostics(doc),
-                });
-            }
-            Some(RemediationStatus::Completed) => {
-                t.completed += 1;
-                let completed_on = r.completed_on.get().copied();
-                let verification = r.verification().map(|v| VerificationRow {
-                    by: v.by.get().map(|b| cx.person(b)),
-                    on: v.on.get().copied(),
-                    method: v.method.get().cloned(),
-                });
-                let validation = r
-                    .service
-                    .get()
-                    .and_then(|s| model.services.get(s.as_str()))
-                    .and_then(|s| s.owners.get()?.validation.get())
-                    .map(|t| cx.owner(t));
-                completed.push(CompletedRow {
-                    head,
-                    implemented_by: r.implemented_by.get().map(|p| cx.person(p)),
-                    completed_on,
-                    days_waiting: completed_on.map(|c| today.0 - c.0),
-                    verification_required: tier
-                        .is_some_and(|t| t.verification.get() == Some(&Requirement::Required)),
-                    verification,
-                    validation,
-                    evidence: strings(&r.evidence),
-                    diagnostics: cx.diagnostics(doc),
-                });
-            }
-            Some(RemediationStatus::Closed) => t.closed += 1,
-            None => {}
-        }
-    }
-    open.sort_by(|a, b| {
-        let key = |r: &OpenRow| (r.due.is_none(), r.due, r.head.id.clone());
-        key(a)
-            .cmp(&key(b))
-            .then_with(|| a.head.file.cmp(&b.head.file))
-    });
-    completed.sort_by(|a, b| {
-        let key = |r: &CompletedRow| (r.completed_on.is_none(), r.completed_on, r.head.id.clone());
-        key(a)
-            .cmp(&key(b))
-            .then_with(|| a.head.file.cmp(&b.head.file))
-    });
-
-    // Each service's rows, in the order of each list.
-    let heads = [
-        exceptions.iter().map(|r| &r.head).collect::<Vec<_>>(),
+    let heads: [Vec<&RecordHead>; 3] = [
+        exceptions.iter().map(|r| &r.head).collect(),
         open.iter().map(|r| &r.head).collect(),
         completed.iter().map(|r| &r.head).collect(),
     ];
     for (list, heads) in heads.iter().enumerate() {
         for (row, head) in heads.iter().enumerate() {
-            let i = head.service.as_deref().and_then(|s| service_index.get(s));
-            if let Some(&i) = i {
+            if let Some(&i) = head.service.as_deref().and_then(|s| index.get(s)) {
                 services[i].rows[list].push(row);
             }
         }
     }
-    for s in &mut services {
+    for s in services {
         s.records = ServiceCounts {
             exceptions: s.rows[0].len(),
             open: s.rows[1].len(),
@@ -841,25 +875,24 @@ pub fn build<'m>(
             awaiting_verification: s.rows[2].len(),
         };
     }
-
-    let diagnostics = diagnostics.iter().map(|l| cx.diag(l)).collect();
-
-    Report {
-        version: 1,
-        generator: concat!("foureyes ", env!("CARGO_PKG_VERSION")),
-        today,
-        totals,
-        services,
-        controls,
-        exceptions,
-        open_remediations: open,
-        awaiting_verification: completed,
-        diagnostics,
-    }
 }
 
 impl Report<'_> {
     pub fn service(&self, id: &str) -> Option<&ServiceRow> {
         self.services.iter().find(|s| s.id == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::anchor;
+
+    #[test]
+    fn anchors_keep_valid_ids_and_encode_the_rest_apart() {
+        assert_eq!(anchor("payments-api.v2_x"), "service-payments-api.v2_x");
+        assert_eq!(anchor("a b"), "service-a~20b");
+        assert_eq!(anchor("a~20b"), "service-a~7E20b");
+        assert_eq!(anchor("\"><é"), "service-~22~3E~3C~C3~A9");
+        assert_ne!(anchor("a b"), anchor("a~20b"));
     }
 }

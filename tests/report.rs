@@ -53,6 +53,28 @@ fn json_carries_every_record_with_its_dates_contacts_and_order() {
     insta::assert_json_snapshot!(v);
 }
 
+/// Every repository the tests ship, broken ones included, reports in every format (no panic,
+/// exit 0) and its JSON is valid.
+#[test]
+fn every_fixture_reports_in_every_format() {
+    for repo in common::all_repos() {
+        let path = repo.to_str().unwrap();
+        for format in ["html", "markdown", "json"] {
+            let (code, out, err) =
+                run(&["report", path, "--format", format, "--today", "2026-11-15"]);
+            assert_eq!(code, Some(0), "{path} {format}: {err}");
+            assert_clean(&out, path);
+            if format == "json" {
+                let v: Value = serde_json::from_str(&out).unwrap();
+                if let Some(id) = v["services"][0]["id"].as_str() {
+                    let (code, _, err) = run(&["who", id, path, "--today", "2026-11-15"]);
+                    assert_eq!(code, Some(0), "{path} who {id}: {err}");
+                }
+            }
+        }
+    }
+}
+
 #[test]
 fn json_of_the_starter_policies() {
     let policies = manifest_dir().join("policies");
