@@ -7,13 +7,14 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::check::SourceFile;
+use crate::check::{self, SourceFile};
+use crate::config::Config;
 use crate::date::Date;
 use crate::diagnostic::{Facts, Severity};
-use crate::locate::Located;
+use crate::locate::{self, Located};
 use crate::model::{
     Body, ControlOwners as ControlOwnerRefs, Doc, ExceptionSpec, ExceptionStatus, Finding,
-    Function, L, Model, RemediationSpec, RemediationStatus, Requirement, Step, Tier, items,
+    Function, Given, L, Model, RemediationSpec, RemediationStatus, Requirement, Step, Tier, items,
 };
 
 #[derive(Serialize)]
@@ -503,18 +504,16 @@ impl<'a, 'm> Ctx<'a, 'm> {
         }
     }
 
-    /// The common head of a record row, and its governing tier.
+    /// The common head of a record row, and its governing tier (as the model resolved it: none
+    /// when the service does not resolve).
     fn head(
         &self,
         doc: &Doc,
         service: Option<&String>,
         finding: &L<Finding>,
     ) -> (RecordHead, Option<&'a Tier>) {
-        let known = service.is_some_and(|s| self.model.services.contains_key(s.as_str()));
-        // A record whose service does not resolve has no tier (SPEC §2).
-        let tier = known
-            .then(|| self.model.governing_tier(service, finding))
-            .flatten();
+        let known = self.model.resolved(doc).is_some();
+        let tier = self.model.tier_of(doc);
         let finding = finding.get();
         let head = RecordHead {
             id: doc.id.clone(),
@@ -524,7 +523,7 @@ impl<'a, 'm> Ctx<'a, 'm> {
             finding: finding.map(|f| FindingRow {
                 id: f.id.get().cloned(),
                 severity: f.severity.get().map(|l| l.name()),
-                kev: f.kev.get().copied().unwrap_or(false),
+                kev: matches!(f.kev, Given::Valid(true)),
             }),
             tier: tier.and_then(|t| t.id.get().cloned()),
         };
@@ -533,11 +532,11 @@ impl<'a, 'm> Ctx<'a, 'm> {
 
     fn escalation(&self, found: Date, step: Option<(usize, &Step)>) -> Option<Escalation> {
         let (i, s) = step?;
-        let after = *s.after_days.get()?;
+        let after = s.after_days.get()?.get();
         Some(Escalation {
             step: i + 1,
             after_days: after,
-            on: found.plus(after),
+            on: found.plus(after)?,
             call: self.contact(s.to.get()?),
         })
     }
@@ -566,7 +565,10 @@ impl<'a, 'm> Ctx<'a, 'm> {
                     id: id.clone(),
                     anchor: anchor(id),
                     name: s.name.get().cloned(),
-                    criticality: s.criticality.get().map(|c| c.name()),
+                    criticality: match s.criticality {
+                        Given::Valid(c) => Some(c.name()),
+                        Given::Missing | Given::Malformed => None,
+                    },
                     file: file.clone(),
                     owners: Owners {
                         security: of(Function::Security),
@@ -712,11 +714,9 @@ impl<'a, 'm> Ctx<'a, 'm> {
     fn completed(&self, doc: &'a Doc, r: &'a RemediationSpec) -> CompletedRow<'m> {
         let (head, tier) = self.head(doc, r.service.get(), &r.finding);
         let completed_on = r.completed_on.get().copied();
-        let validation = r
-            .service
-            .get()
-            .and_then(|s| self.model.services.get(s.as_str()))
-            .and_then(|s| s.owners.get()?.validation.get())
+        let validation = self
+            .model
+            .owner_id(doc, Function::Validation)
             .map(|t| self.owner(t));
         CompletedRow {
             head,
@@ -747,7 +747,7 @@ fn strings(v: &Option<serde_json::Value>) -> Vec<String> {
     }
 }
 
-pub fn build<'m>(
+pub(crate) fn build<'m>(
     model: &'m Model,
     files: &'m [SourceFile],
     diagnostics: &'m [Located],
@@ -838,6 +838,27 @@ pub fn build<'m>(
         awaiting_verification: completed,
         diagnostics: diagnostics.iter().map(|l| cx.diag(l)).collect(),
     }
+}
+
+/// `foureyes report` and `who`: checks the repository at `root` as `check` does and hands
+/// the report of what it holds to `render`.
+pub fn run<T>(
+    root: &std::path::Path,
+    config: &Config,
+    today: Date,
+    render: impl FnOnce(&Report) -> T,
+) -> Result<T, String> {
+    let outcome = check::run(root, config, today)?;
+    let paths = outcome.files.iter().map(|f| f.rel.as_str()).collect();
+    let model = Model::build(&outcome.docs, today, paths, None);
+    let located = locate::locate(&outcome.files, outcome.diagnostics);
+    let report = build(&model, &outcome.files, &located);
+    let out = render(&report);
+    // As for check: the process ends soon, freeing every row and document would only cost time.
+    std::mem::forget(report);
+    std::mem::forget(model);
+    std::mem::forget((located, outcome.files, outcome.docs));
+    Ok(out)
 }
 
 /// Gives each service the rows of each list that are about it, and their counts.

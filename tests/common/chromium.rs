@@ -74,7 +74,8 @@ pub struct Page {
 impl Browser {
     pub fn launch(bin: &Path) -> Browser {
         let profile = tempfile::tempdir().unwrap();
-        let child = Command::new(bin)
+        let log = profile.path().join("chromium.log");
+        let mut child = Command::new(bin)
             .args(base_args(profile.path()))
             .args([
                 "--remote-debugging-port=0",
@@ -83,12 +84,13 @@ impl Browser {
             ])
             .stdin(Stdio::null())
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(std::fs::File::create(&log).unwrap())
             .spawn()
             .expect("start chromium");
         // Chromium writes the port it chose, and the browser's endpoint, into the profile.
         let port_file = profile.path().join("DevToolsActivePort");
-        let deadline = Instant::now() + Duration::from_secs(60);
+        // Generous: a loaded CI machine can take long to start a browser.
+        let deadline = Instant::now() + Duration::from_secs(180);
         let (port, path) = loop {
             if let Ok(text) = std::fs::read_to_string(&port_file)
                 && let Some((port, path)) = text.split_once('\n')
@@ -96,7 +98,11 @@ impl Browser {
             {
                 break (port.trim().to_string(), path.trim().to_string());
             }
-            assert!(Instant::now() < deadline, "chromium did not open DevTools");
+            let exited = child.try_wait().unwrap();
+            if exited.is_some() || Instant::now() > deadline {
+                let log = std::fs::read_to_string(&log).unwrap_or_default();
+                panic!("chromium did not open DevTools ({exited:?}):\n{log}");
+            }
             std::thread::sleep(Duration::from_millis(50));
         };
         let (ws, _) = tungstenite::connect(format!("ws://127.0.0.1:{port}{path}")).unwrap();
