@@ -18,10 +18,12 @@ macro_rules! starter {
 /// routes `/exceptions/` and `/sla/` to the `scm` of the risk team, `grc`.
 const STARTER: &[(&str, &str)] = starter![
     "CODEOWNERS"
+    "data/known_exploited_vulnerabilities.json"
     "exceptions/EXC-2026-0001.yaml"
     "exceptions/EXC-2026-0002.yaml"
     "exceptions/EXC-2026-0003.yaml"
     "exceptions/EXC-2026-0004.yaml"
+    "exceptions/token-signing-keys/EXC-2026-0005.yaml"
     "foureyes.yaml"
     "ownership/commerce.yaml"
     "people/staff.yaml"
@@ -30,6 +32,9 @@ const STARTER: &[(&str, &str)] = starter![
     "remediations/REM-2026-0003.yaml"
     "remediations/REM-2026-0004.yaml"
     "remediations/REM-2026-0005.yaml"
+    "remediations/REM-2026-0006.yaml"
+    "remediations/REM-2026-0007.yaml"
+    "remediations/REM-2026-0008.yaml"
     "sla/policy.yaml"
     "teams/appsec.yaml"
     "teams/finance-product.yaml"
@@ -92,11 +97,24 @@ fn github_repo() -> &'static str {
     env!("CARGO_PKG_REPOSITORY").trim_start_matches("https://github.com/")
 }
 
+/// The commit of foureyes the workflow pins its action to: a tag can move, a commit cannot.
+/// The action installs the release of the version in its own Cargo.toml, so any commit of
+/// this version will do; releasing sets it to a commit of the new version (README,
+/// "Releasing").
+const ACTION_COMMIT: &str = "58b10ff86b13177bea2009a886ac8f627474ec8a";
+
+/// The other actions of the workflow, pinned by commit with their version.
+const CHECKOUT: &str = "actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1";
+const UPLOAD_SARIF: &str =
+    "github/codeql-action/upload-sarif@8aad20d150bbac5944a9f9d289da16a4b0d87c1e # v4.36.2";
+
 fn workflow() -> String {
     format!(
         r#"# foureyes on every pull request and push, and daily: exceptions expire and
 # deadlines pass without any commit. Findings show as annotations on the
-# changed files and as code scanning alerts.
+# changed files and as code scanning alerts. Code scanning in a private
+# repository needs GitHub Advanced Security: without it, delete the upload
+# step and `security-events: write` (annotations and the step summary remain).
 name: foureyes
 on:
   pull_request:
@@ -105,8 +123,7 @@ on:
   schedule:
     - cron: "23 5 * * *"
   workflow_dispatch:
-permissions:
-  contents: read
+permissions: {{}}
 jobs:
   foureyes:
     runs-on: ubuntu-latest
@@ -114,11 +131,12 @@ jobs:
       contents: read
       security-events: write   # upload the SARIF report to code scanning
     steps:
-      - uses: actions/checkout@v4
+      - uses: {CHECKOUT}
         with:
           fetch-depth: 0               # pull-request mode needs the merge-base
+          persist-credentials: false
       - id: foureyes
-        uses: {repo}@{release}
+        uses: {repo}@{ACTION_COMMIT} # {release}
         with:
           # On a pull request, judge only what it changes; otherwise check everything.
           base: ${{{{ github.event_name == 'pull_request' && format('origin/{{0}}', github.base_ref) || '' }}}}
@@ -126,7 +144,7 @@ jobs:
           # The daily run also writes the report for people, uploaded as an artifact.
           report: ${{{{ github.event_name == 'schedule' && 'foureyes-report.html' || '' }}}}
       - if: ${{{{ !cancelled() && steps.foureyes.outputs.sarif-file != '' }}}}
-        uses: github/codeql-action/upload-sarif@v3
+        uses: {UPLOAD_SARIF}
         with:
           sarif_file: ${{{{ steps.foureyes.outputs.sarif-file }}}}
           category: foureyes
@@ -136,10 +154,82 @@ jobs:
     )
 }
 
+/// Keeps `data/known_exploited_vulnerabilities.json` (the starter's `kev_catalog`) current
+/// with CISA's feed, through a reviewed pull request.
+const KEV_WORKFLOW: &str = r#"# Refreshes the CISA Known Exploited Vulnerabilities catalog that foureyes
+# holds the records against (`kev_catalog` in foureyes.yaml; rules K001 and
+# K002). CISA adds entries on most working days. This job fetches the feed
+# daily and, when it changed, opens a pull request: new entries can make
+# records wrong (`kev: false` for an exploited CVE), and the pull request's
+# foureyes check shows which.
+#
+# Needs "Allow GitHub Actions to create and approve pull requests" in the
+# repository settings. Pull requests opened with the workflow's own token do
+# not start other workflows; close and reopen it (or push to it) to run the
+# foureyes check, or give this job a GitHub App token instead.
+name: kev-catalog
+on:
+  schedule:
+    - cron: "41 4 * * *"
+  workflow_dispatch:
+permissions: {}
+jobs:
+  refresh:
+    runs-on: ubuntu-latest
+    permissions:
+      contents: write          # push the branch of the pull request
+      pull-requests: write     # open the pull request
+    env:
+      FEED: https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json
+      CATALOG: data/known_exploited_vulnerabilities.json   # = kev_catalog in foureyes.yaml
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          persist-credentials: false
+      - name: Fetch the catalog from CISA
+        run: |
+          # At most 128 MiB, the most foureyes reads.
+          curl --fail --silent --show-error --location --proto '=https' --retry 3 \
+            --max-filesize 134217728 --output "$RUNNER_TEMP/kev.json" "$FEED"
+          # Only CISA's shape reaches the repository: a broken download would
+          # stop every foureyes check (exit 2).
+          jq -e '(.vulnerabilities | type == "array" and length > 0)
+            and all(.vulnerabilities[]; (.cveID | type == "string")
+              and (.dueDate | type == "string" and test("^[0-9]{4}-[0-9]{2}-[0-9]{2}$")))' \
+            "$RUNNER_TEMP/kev.json" > /dev/null
+          mkdir -p "$(dirname "$CATALOG")"
+          mv "$RUNNER_TEMP/kev.json" "$CATALOG"
+      - name: Propose the new catalog
+        env:
+          GH_TOKEN: ${{ github.token }}
+          BASE: ${{ github.event.repository.default_branch }}
+        run: |
+          if [ -z "$(git status --porcelain -- "$CATALOG")" ]; then
+            echo "The catalog is current."
+            exit 0
+          fi
+          version=$(jq -r '.catalogVersion // "update"' "$CATALOG")
+          branch="kev-catalog/$version"
+          if git ls-remote --exit-code --heads origin "$branch" > /dev/null; then
+            echo "Catalog $version is already proposed on $branch."
+            exit 0
+          fi
+          gh auth setup-git            # push with GH_TOKEN; checkout kept no credentials
+          git config user.name "github-actions[bot]"
+          git config user.email "41898282+github-actions[bot]@users.noreply.github.com"
+          git switch --create "$branch"
+          git add -- "$CATALOG"
+          git commit --message "KEV catalog $version"
+          git push origin "$branch"
+          gh pr create --base "$BASE" --head "$branch" --title "KEV catalog $version" \
+            --body "CISA Known Exploited Vulnerabilities catalog $version, from $FEED. Records whose finding is now listed but does not say \`kev: true\` show up as K001 in the foureyes check of this pull request."
+"#;
+
 fn pre_commit_config() -> String {
     format!(
         "# pre-commit (https://pre-commit.com): after `pre-commit install`, every commit\n\
-         # that touches a YAML file runs `foureyes check` on the whole repository.\n\
+         # that touches a YAML file or CODEOWNERS runs `foureyes check` on the whole\n\
+         # repository.\n\
          repos:\n  - repo: https://github.com/{}\n    rev: {}\n    hooks:\n      - id: foureyes\n",
         github_repo(),
         release()
@@ -166,6 +256,10 @@ pub fn run(dir: &Path, force: bool, today: Date) -> Result<usize, String> {
         .collect::<Result<_, String>>()?;
     files.push((".github/workflows/foureyes.yml", workflow()));
     files.push((".pre-commit-config.yaml", pre_commit_config()));
+    files.push((
+        ".github/workflows/kev-catalog.yml",
+        KEV_WORKFLOW.to_string(),
+    ));
 
     if dir.exists() && !dir.is_dir() {
         return Err(format!("{} is not a directory", dir.display()));

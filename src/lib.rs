@@ -12,6 +12,7 @@ pub mod date;
 pub mod diagnostic;
 pub mod explain;
 pub mod init;
+pub mod kev;
 pub mod locate;
 pub mod model;
 pub mod output;

@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use foureyes::config::{self, Config};
 use foureyes::date::Date;
 use foureyes::diagnostic::Severity;
+use foureyes::kev;
 use foureyes::locate;
 use foureyes::model::Kind;
 use foureyes::render::{self, Report};
@@ -54,6 +55,9 @@ enum Command {
         /// plus extensions without re-approval (G001) and deleted records (G002).
         #[arg(long, value_name = "REF")]
         base: Option<String>,
+        /// The CISA KEV catalog (JSON) for K001/K002; default `kev_catalog` of the config.
+        #[arg(long, value_name = "FILE")]
+        kev_catalog: Option<PathBuf>,
     },
     /// Write a report for people: owners, exceptions, the remediation queue, diagnostics.
     Report {
@@ -141,10 +145,11 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             output_sarif,
             summary,
             base,
+            kev_catalog,
         } => {
             let today = resolve_today(today)?;
             let scope = Scope::of(&path)?;
-            let config = load_config(&scope.root, config)?;
+            let config = load_config(&scope.root, config, kev_catalog)?;
             let outcome = scope.check(&config, today, base.as_deref())?;
             let located = locate::locate(&outcome.files, outcome.diagnostics);
             let report = Report {
@@ -278,22 +283,37 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     }
 }
 
-/// `--config FILE`, else `foureyes.yaml` in PATH when it exists.
-fn load_config(path: &Path, flag: Option<PathBuf>) -> Result<Config, String> {
-    if let Some(file) = flag {
-        return Config::load(&file);
-    }
-    // Repository content: read only as a regular file, never through a link (it could name
-    // /dev/zero or a file outside PATH) nor a FIFO.
-    let default = path.join(config::FILE_NAME);
-    match std::fs::symlink_metadata(&default) {
-        Ok(m) if m.is_file() => Config::load(&default),
-        Ok(_) => Err(format!(
-            "{}: not a regular file (links are not followed)",
-            default.display()
-        )),
-        Err(_) => Ok(Config::default()),
-    }
+/// `--config FILE`, else `foureyes.yaml` in PATH when it exists; with the KEV catalog of
+/// `--kev-catalog FILE`, else of the config's `kev_catalog` (a file of the repository).
+fn load_config(
+    root: &Path,
+    flag: Option<PathBuf>,
+    kev_catalog: Option<PathBuf>,
+) -> Result<Config, String> {
+    let mut config = match flag {
+        Some(file) => Config::load(&file)?,
+        None => {
+            // Repository content: read only as a regular file, never through a link (it
+            // could name /dev/zero or a file outside PATH) nor a FIFO.
+            let default = root.join(config::FILE_NAME);
+            match std::fs::symlink_metadata(&default) {
+                Ok(m) if m.is_file() => Config::load(&default)?,
+                Ok(_) => {
+                    return Err(format!(
+                        "{}: not a regular file (links are not followed)",
+                        default.display()
+                    ));
+                }
+                Err(_) => Config::default(),
+            }
+        }
+    };
+    config.kev = match (kev_catalog, &config.kev_catalog) {
+        (Some(file), _) => Some(kev::load(&file)?),
+        (None, Some(rel)) => Some(kev::load_in_repo(&root.join(rel))?),
+        (None, None) => None,
+    };
+    Ok(config)
 }
 
 /// Checks the repository PATH belongs to and lays out the report of what it holds.
@@ -305,7 +325,7 @@ fn report(
 ) -> Result<String, String> {
     let today = resolve_today(today)?;
     let scope = Scope::of(path)?;
-    let config = load_config(&scope.root, config)?;
+    let config = load_config(&scope.root, config, None)?;
     foureyes::report::run(&scope.root, &config, today, render)?
 }
 

@@ -681,8 +681,7 @@ impl<'a, 'm> Ctx<'a, 'm> {
         let found = r.found_on.get().copied();
         let due = tier.zip(found).and_then(|(t, f)| t.due(f));
         let days_left = due.map(|d| d.0 - today.0);
-        let finding = r.finding.get().and_then(|f| f.id.get());
-        let covered = match (r.service.get(), finding) {
+        let covered = match (r.service.get(), r.finding.get()) {
             (Some(s), Some(f)) => self.model.covered(s, f),
             _ => false,
         };

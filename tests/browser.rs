@@ -122,8 +122,8 @@ fn starter_report_loads_alone_and_reads_right() {
         ])
     );
     assert_eq!(got["totals"]["services"], 4);
-    assert_eq!(got["totals"]["exceptions.total"], 4);
-    assert_eq!(got["totals"]["remediations.open"], 2);
+    assert_eq!(got["totals"]["exceptions.total"], 5);
+    assert_eq!(got["totals"]["remediations.open"], 3);
     let services: Vec<&str> = got["matrix"]
         .as_array()
         .unwrap()

@@ -101,7 +101,8 @@ fn json_of_the_starter_policies() {
             "EXC-2026-0004",
             "EXC-2026-0002",
             "EXC-2026-0001",
-            "EXC-2026-0003"
+            "EXC-2026-0003",
+            "EXC-2026-0005"
         ]
     );
     let next = &v["open_remediations"][1]["next_escalation"];
