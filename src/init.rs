@@ -141,6 +141,8 @@ jobs:
           # On a pull request, judge only what it changes; otherwise check everything.
           base: ${{{{ github.event_name == 'pull_request' && format('origin/{{0}}', github.base_ref) || '' }}}}
           sarif-file: foureyes.sarif
+          # The daily run also writes the report for people, uploaded as an artifact.
+          report: ${{{{ github.event_name == 'schedule' && 'foureyes-report.html' || '' }}}}
       - if: ${{{{ !cancelled() && steps.foureyes.outputs.sarif-file != '' }}}}
         uses: {UPLOAD_SARIF}
         with:

@@ -20,6 +20,7 @@ pub mod parse;
 pub mod pr;
 pub mod render;
 pub mod repo;
+pub mod report;
 pub mod rules;
 pub mod schema;
 pub mod scope;

@@ -1,4 +1,4 @@
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -59,6 +59,30 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         kev_catalog: Option<PathBuf>,
     },
+    /// Write a report for people: owners, exceptions, the remediation queue, diagnostics.
+    Report {
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        #[arg(long, value_enum, default_value_t = ReportFormat::Html)]
+        format: ReportFormat,
+        /// Write the report to FILE instead of stdout.
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+        #[arg(long)]
+        today: Option<String>,
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+    /// Who owns a service: owners with contacts, controls, open records, exceptions.
+    Who {
+        service: String,
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        #[arg(long)]
+        today: Option<String>,
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
     /// Scaffold a governance repository from the starter policies.
     Init {
         /// Where to write it; created when missing.
@@ -81,6 +105,13 @@ enum Command {
     Rules,
     /// Print the JSON Schema of a kind, or of every kind.
     Schema { kind: Option<String> },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ReportFormat {
+    Html,
+    Markdown,
+    Json,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -118,30 +149,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         } => {
             let today = resolve_today(today)?;
             let scope = Scope::of(&path)?;
-            let mut config = match config {
-                Some(file) => Config::load(&file)?,
-                None => {
-                    // Repository content: read only as a regular file, never through a
-                    // link (it could name /dev/zero or a file outside PATH) nor a FIFO.
-                    let default = scope.root.join(config::FILE_NAME);
-                    match std::fs::symlink_metadata(&default) {
-                        Ok(m) if m.is_file() => Config::load(&default)?,
-                        Ok(_) => {
-                            return Err(format!(
-                                "{}: not a regular file (links are not followed)",
-                                default.display()
-                            ));
-                        }
-                        Err(_) => Config::default(),
-                    }
-                }
-            };
-            // `kev_catalog` names a file of the checked repository, relative to its root.
-            config.kev = match (kev_catalog, &config.kev_catalog) {
-                (Some(file), _) => Some(kev::load(&file)?),
-                (None, Some(rel)) => Some(kev::load_in_repo(&scope.root.join(rel))?),
-                (None, None) => None,
-            };
+            let config = load_config(&scope.root, config, kev_catalog)?;
             let outcome = scope.check(&config, today, base.as_deref())?;
             let located = locate::locate(&outcome.files, outcome.diagnostics);
             let report = Report {
@@ -180,6 +188,37 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             // The process ends here: freeing every document one by one would only cost time.
             std::mem::forget((outcome.files, outcome.docs, located));
             Ok(ExitCode::from(u8::from(failed)))
+        }
+        Command::Report {
+            path,
+            format,
+            output,
+            today,
+            config,
+        } => {
+            let text = report(&path, today, config, |r| match format {
+                ReportFormat::Html => Ok(render::report::html::render(r)),
+                ReportFormat::Markdown => Ok(render::report::markdown::render(r)),
+                ReportFormat::Json => render::report::json::render(r),
+            })?;
+            match output {
+                Some(file) => output::replace(&file, &text, "the report")?,
+                None => out(&text),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Who {
+            service,
+            path,
+            today,
+            config,
+        } => {
+            let text = report(&path, today, config, |r| {
+                let color = render::human::use_color();
+                render::report::terminal::who(r, &service, color)
+            })?;
+            out(&text);
+            Ok(ExitCode::SUCCESS)
         }
         Command::Init { dir, force, today } => {
             let n = init::run(&dir, force, resolve_today(today)?)?;
@@ -242,6 +281,52 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// `--config FILE`, else `foureyes.yaml` in PATH when it exists; with the KEV catalog of
+/// `--kev-catalog FILE`, else of the config's `kev_catalog` (a file of the repository).
+fn load_config(
+    root: &Path,
+    flag: Option<PathBuf>,
+    kev_catalog: Option<PathBuf>,
+) -> Result<Config, String> {
+    let mut config = match flag {
+        Some(file) => Config::load(&file)?,
+        None => {
+            // Repository content: read only as a regular file, never through a link (it
+            // could name /dev/zero or a file outside PATH) nor a FIFO.
+            let default = root.join(config::FILE_NAME);
+            match std::fs::symlink_metadata(&default) {
+                Ok(m) if m.is_file() => Config::load(&default)?,
+                Ok(_) => {
+                    return Err(format!(
+                        "{}: not a regular file (links are not followed)",
+                        default.display()
+                    ));
+                }
+                Err(_) => Config::default(),
+            }
+        }
+    };
+    config.kev = match (kev_catalog, &config.kev_catalog) {
+        (Some(file), _) => Some(kev::load(&file)?),
+        (None, Some(rel)) => Some(kev::load_in_repo(&root.join(rel))?),
+        (None, None) => None,
+    };
+    Ok(config)
+}
+
+/// Checks the repository PATH belongs to and lays out the report of what it holds.
+fn report(
+    path: &Path,
+    today: Option<String>,
+    config: Option<PathBuf>,
+    render: impl FnOnce(&foureyes::report::Report) -> Result<String, String>,
+) -> Result<String, String> {
+    let today = resolve_today(today)?;
+    let scope = Scope::of(path)?;
+    let config = load_config(&scope.root, config, None)?;
+    foureyes::report::run(&scope.root, &config, today, render)?
 }
 
 /// Writes to stdout. A reader that closed it early (`| head`) does not change the outcome.

@@ -312,6 +312,8 @@ pub struct PeopleSpec {
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct TeamSpec {
     #[serde(default)]
+    pub(crate) name: L<String>,
+    #[serde(default)]
     pub(crate) functions: List<Function>,
     #[serde(default)]
     pub(crate) members: List<String>,
@@ -352,6 +354,8 @@ pub struct Service {
     #[serde(default)]
     pub(crate) id: L<String>,
     #[serde(default)]
+    pub(crate) name: L<String>,
+    #[serde(default)]
     pub(crate) criticality: Given<Level4>,
     #[serde(default)]
     pub(crate) owners: L<Owners>,
@@ -371,6 +375,10 @@ pub struct ControlOwners {
 pub struct Control {
     #[serde(default)]
     pub(crate) id: L<String>,
+    #[serde(default)]
+    pub(crate) name: L<String>,
+    #[serde(default)]
+    pub(crate) layer: L<String>,
     #[serde(default)]
     pub(crate) services: List<String>,
     #[serde(default)]
@@ -460,6 +468,28 @@ impl Tier {
             .get()
             .and_then(|e| e.allowed.get().copied())
             .unwrap_or(true)
+    }
+
+    /// Due on = `found_on` + `remediate_within_days`.
+    pub(crate) fn due(&self, found_on: Date) -> Option<Date> {
+        self.remediate_within_days
+            .get()
+            .and_then(|days| found_on.plus(days.get()))
+    }
+
+    /// The latest escalation step (index, step) that a record open for `age` days has
+    /// passed (age ≥ `after_days`), as D002 names it, and the next one it has not.
+    pub(crate) fn escalation_at(&self, age: i64) -> [Option<(usize, &Step)>; 2] {
+        let mut steps: Vec<(usize, &Step, i64)> = items(&self.escalation)
+            .filter_map(|(i, s)| {
+                Some((i, s, s.after_days.get()?.get())).filter(|_| s.to.get().is_some())
+            })
+            .collect();
+        // Stable: of equal `after_days`, the later step wins, as in D002.
+        steps.sort_by_key(|&(_, _, after)| after);
+        let passed = steps.iter().rev().find(|(_, _, after)| age >= *after);
+        let next = steps.iter().find(|(_, _, after)| age < *after);
+        [passed, next].map(|s| s.map(|&(i, s, _)| (i, s)))
     }
 
     pub(crate) fn min_approvers(&self) -> i64 {
@@ -698,6 +728,8 @@ pub struct ExceptionSpec {
     #[serde(default)]
     pub(crate) requested_on: L<Date>,
     #[serde(default)]
+    pub(crate) justification: L<String>,
+    #[serde(default)]
     pub(crate) compensating_controls: Option<Value>,
     #[serde(default)]
     pub(crate) approvals: List<Approval>,
@@ -734,6 +766,8 @@ pub struct Verification {
     pub(crate) by: L<String>,
     #[serde(default)]
     pub(crate) on: L<Date>,
+    #[serde(default)]
+    pub(crate) method: L<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -1,4 +1,4 @@
-//! The files a check writes besides stdout (SARIF, the step summary). They are written
+//! The files a check writes besides stdout (SARIF, the step summary), and a report's file. They are written
 //! before anything reaches stdout, whole or not at all, so a bad path fails the run (exit 2)
 //! without leaving half a report behind.
 
@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 /// the reports of every step of a job).
 pub fn write(sarif: Option<(&Path, &str)>, summary: Option<(&Path, &str)>) -> Result<(), String> {
     let staged = match sarif {
-        Some((path, text)) => Some((path, stage(path, text)?)),
+        Some((path, text)) => Some((path, stage(path, text, "SARIF")?)),
         None => None,
     };
     let written = summary
@@ -30,8 +30,8 @@ pub fn write(sarif: Option<(&Path, &str)>, summary: Option<(&Path, &str)>) -> Re
 
 /// Writes `text` to a new hidden file beside `path`, to be renamed over it: no reader ever
 /// sees a partly written file at `path`.
-fn stage(path: &Path, text: &str) -> Result<PathBuf, String> {
-    let fail = |why: String| format!("cannot write SARIF to {}: {why}", path.display());
+fn stage(path: &Path, text: &str, what: &str) -> Result<PathBuf, String> {
+    let fail = |why: String| format!("cannot write {what} to {}: {why}", path.display());
     if path.is_dir() {
         return Err(fail("it is a directory".into()));
     }
@@ -53,6 +53,15 @@ fn stage(path: &Path, text: &str) -> Result<PathBuf, String> {
         return Err(fail(e.to_string()));
     }
     Ok(tmp)
+}
+
+/// Replaces `path` with `text`, whole or not at all.
+pub fn replace(path: &Path, text: &str, what: &str) -> Result<(), String> {
+    let tmp = stage(path, text, what)?;
+    fs::rename(&tmp, path).map_err(|e| {
+        let _ = fs::remove_file(&tmp);
+        format!("cannot write {what} to {}: {e}", path.display())
+    })
 }
 
 fn append(path: &Path, text: &str) -> Result<(), String> {

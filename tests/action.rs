@@ -61,14 +61,33 @@ impl Context {
         out
     }
 
-    /// A step's `if:`, of the one form the action uses: `steps.ID.outputs.NAME == 'VALUE'`.
+    /// A step's `if:`, of the forms the action uses: `A && B`, each `X == 'V'`, `X != 'V'` or
+    /// `!cancelled()` (a run is never cancelled here), optionally within `${{ }}`.
     fn condition(&self, expr: &str) -> bool {
-        let (left, right) = expr.split_once(" == ").expect("an `==` condition");
-        let value = right
-            .trim()
-            .strip_prefix('\'')
-            .and_then(|r| r.strip_suffix('\''));
-        self.value(left.trim()) == value.expect("a quoted value")
+        let expr = expr.trim();
+        let expr = expr
+            .strip_prefix("${{")
+            .and_then(|e| e.strip_suffix("}}"))
+            .unwrap_or(expr);
+        expr.split(" && ").all(|term| {
+            let term = term.trim();
+            if term == "!cancelled()" {
+                return true;
+            }
+            let (left, right, equal) = match term.split_once(" == ") {
+                Some((l, r)) => (l, r, true),
+                None => {
+                    let (l, r) = term.split_once(" != ").expect("an `==` or `!=` condition");
+                    (l, r, false)
+                }
+            };
+            let value = right
+                .trim()
+                .strip_prefix('\'')
+                .and_then(|r| r.strip_suffix('\''))
+                .expect("a quoted value");
+            (self.value(left.trim()) == value) == equal
+        })
     }
 }
 
@@ -244,6 +263,7 @@ fn outputs(errors: &str, warnings: &str, sarif: &str) -> BTreeMap<String, String
         ("errors", errors),
         ("warnings", warnings),
         ("sarif-file", sarif),
+        ("report-file", ""),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -313,6 +333,30 @@ fn action_exits_2_when_the_check_cannot_run() {
     assert_eq!(run.exit, 2);
     assert_eq!(run.outputs, outputs("0", "0", ""));
     assert!(!repo.path().join("foureyes.sarif").exists());
+}
+
+#[test]
+fn action_writes_the_report_for_the_artifact() {
+    let repo = in_repo(&manifest_dir().join("policies"));
+    // The check passes on that day (the harness stops at a failing step, the runner would not).
+    let day = ("args", "--today 2026-11-15");
+    let inputs = [("path", "gov"), day, ("report", "out/report.html")];
+    std::fs::create_dir(repo.path().join("out")).unwrap();
+    let run = run_action(repo.path(), &inputs);
+    assert_eq!(run.exit, 0, "{}", run.stdout);
+    assert_eq!(run.outputs["report-file"], "out/report.html");
+    let html = std::fs::read_to_string(repo.path().join("out/report.html")).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    let inputs = [
+        ("path", "gov"),
+        day,
+        ("report", "r.md"),
+        ("report-format", "markdown"),
+    ];
+    let run = run_action(repo.path(), &inputs);
+    assert_eq!(run.outputs["report-file"], "r.md");
+    let md = std::fs::read_to_string(repo.path().join("r.md")).unwrap();
+    assert!(md.starts_with("# Vulnerability governance report"));
 }
 
 #[test]

@@ -116,6 +116,11 @@ fn init_writes_a_workflow_hook_and_codeowners_that_fit_the_action_and_the_teams(
             .iter()
             .any(|s| uses(s).starts_with("github/codeql-action/upload-sarif@"))
     );
+    // The daily run writes the report (the action uploads it).
+    assert_eq!(
+        ours["with"]["report"],
+        "${{ github.event_name == 'schedule' && 'foureyes-report.html' || '' }}"
+    );
 
     let config = yaml(&tmp.path().join(".pre-commit-config.yaml"));
     let repo = &config["repos"][0];

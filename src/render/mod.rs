@@ -3,6 +3,7 @@
 pub mod github;
 pub mod human;
 pub mod json;
+pub mod report;
 pub mod sarif;
 pub mod summary;
 

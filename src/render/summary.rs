@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use super::report::markdown::text as inert;
 use super::{Report, uri_path};
 use crate::diagnostic::Severity;
 use crate::locate::Located;
@@ -119,24 +120,4 @@ fn location(r: &Report, l: &Located, links: &Links, label: Option<&str>) -> Stri
         }
         None => text,
     }
-}
-
-/// Text from the checked files, made inert in a Markdown table cell: no HTML, no emphasis,
-/// code span or link, no cell or line break.
-fn inert(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' | '!' | '#' => {
-                out.push('\\');
-                out.push(c);
-            }
-            c if super::human::must_hide(c) => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
 }

@@ -98,7 +98,7 @@ fn escalation_due(m: &Model, out: &mut Vec<Diagnostic>) {
 
 /// Whom an escalation step names, as a fact and as text: a team and its lead, or a person;
 /// with the person's name and first e-mail when People gives them.
-fn contact(m: &Model, to: &str) -> (Value, String) {
+pub(crate) fn contact(m: &Model, to: &str) -> (Value, String) {
     let mut fact = Map::new();
     fact.insert("to".into(), to.into());
     let team = m.teams.get(to);

@@ -20,6 +20,8 @@ mod shared;
 mod sla;
 mod verification;
 
+pub(crate) use deadlines::contact;
+
 macro_rules! codes {
     ($($code:ident)*) => {
         /// Stable rule codes. Never renumber or reuse one.

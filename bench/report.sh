@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Benchmark of `foureyes report`: its time against `check` on the same repository, the size
+# of the HTML page, and how long headless Chromium takes to load it.
+#
+#   bench/report.sh [N]          (default: 2000)
+#
+# Needs hyperfine, python3 and chromium (Debian packages). The workload comes from the shared
+# bench kit's gen.py (BENCH_KIT, default ../shared/bench). Not part of CI; figures vary with
+# the machine's load: compare the ratio, measured side by side.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+KIT=${BENCH_KIT:-../shared/bench}
+N=${1:-2000}
+TODAY=2026-11-15
+OUT=target/bench
+command -v hyperfine >/dev/null || { echo "bench: hyperfine is not installed" >&2; exit 2; }
+[ -f "$KIT/gen.py" ] || { echo "bench: no $KIT/gen.py (set BENCH_KIT)" >&2; exit 2; }
+cargo build --release --quiet
+BIN=$PWD/target/release/foureyes
+mkdir -p "$OUT"
+DIR=$OUT/repo-$N
+[ -d "$DIR" ] || python3 "$KIT/gen.py" "$N" "$DIR" >/dev/null
+PAGE=$OUT/report-$N.html
+echo "== N=$N: $(find "$DIR" -type f | wc -l) files"
+hyperfine --warmup 1 --runs "${RUNS:-5}" --style none --export-json "$OUT/report-times-$N.json" \
+  -n check "$BIN check $DIR --today $TODAY --format json" \
+  -n report-html "$BIN report $DIR --today $TODAY --format html --output $PAGE" \
+  -n report-json "$BIN report $DIR --today $TODAY --format json --output $OUT/report-$N.json" \
+  >/dev/null
+python3 - "$OUT/report-times-$N.json" <<'PY'
+import json, sys
+res = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
+check = res["check"]["median"]
+for name, r in res.items():
+    ratio = "" if name == "check" else f"   {name}/check = {r['median'] / check:.2f}"
+    print(f"  {name:<12} median {r['median'] * 1000:8.1f} ms{ratio}")
+PY
+rss=$(/usr/bin/time -f %M "$BIN" report "$DIR" --today $TODAY --output "$PAGE" 2>&1 >/dev/null)
+echo "  report-html peak RSS $((rss / 1024)) MiB"
+echo "  page: $(du -b "$PAGE" | cut -f1) bytes ($(du -h --apparent-size "$PAGE" | cut -f1))"
+# Navigation to the load event, in a running headless Chromium (tests/browser.rs).
+REPORT_PAGE=$PWD/$PAGE cargo test --release --quiet --test browser load_time -- --ignored --nocapture \
+  | grep 'chromium load' | sed 's/^/  /'
