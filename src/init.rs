@@ -103,7 +103,7 @@ fn github_repo() -> &'static str {
 /// "Releasing").
 const ACTION_COMMIT: &str = "58b10ff86b13177bea2009a886ac8f627474ec8a";
 
-/// The other actions of the workflow, pinned by commit with their version.
+/// The other actions of the workflows, pinned by commit with their version.
 const CHECKOUT: &str = "actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1";
 const UPLOAD_SARIF: &str =
     "github/codeql-action/upload-sarif@8aad20d150bbac5944a9f9d289da16a4b0d87c1e # v4.36.2";

@@ -363,6 +363,47 @@ fn g001_finding_ids_compare_case_insensitively() {
 }
 
 #[test]
+fn g001_an_alias_keeps_the_same_finding() {
+    let g = Git::new();
+    // The GHSA id becomes an alias of the CVE it was assigned: the same vulnerability.
+    g.edit(
+        EXC2,
+        "id: GHSA-2345-6789-cfgh",
+        "id: CVE-2026-55555\n    aliases: [ghsa-2345-6789-CFGH]",
+    );
+    assert_run(&pr(&g), 0, &[]);
+    // Without the alias it names another finding.
+    g.edit(EXC2, "\n    aliases: [ghsa-2345-6789-CFGH]", "");
+    assert_run(
+        &pr(&g),
+        1,
+        &["G001 error exceptions/EXC-2026-0002.yaml:10:9 /spec/finding/id"],
+    );
+}
+
+#[test]
+fn g001_a_lower_exposure() {
+    let g = Git::new();
+    // Absent is internet: stating `internal`, even reviewed, accepts more.
+    g.edit(
+        EXC2,
+        "    severity: high\n",
+        "    severity: high\n    exposure: internal\n  exposure_review: {security: alice, system: bob, on: 2026-11-04}\n",
+    );
+    g.commit("the service is internal only");
+    let run = pr(&g);
+    assert_run(
+        &run,
+        1,
+        &["G001 error exceptions/EXC-2026-0002.yaml:12:15 /spec/finding/exposure"],
+    );
+    assert_eq!(
+        run.json["diagnostics"][0]["facts"]["changes"],
+        serde_json::json!([{"field": "finding.exposure", "from": "absent (internet)", "to": "internal"}])
+    );
+}
+
+#[test]
 fn g001_changes_that_accept_less_are_clean() {
     let g = Git::new();
     g.edit(EXC1, "expires: 2026-12-01", "expires: 2026-11-30");
@@ -467,6 +508,36 @@ fn g002_records_excluded_by_the_pull_requests_config_are_gone() {
     g.git(&["rm", "-q", REM, "remediations/REM-2026-0001.yaml"]);
     g.commit("and delete them");
     assert_run(&pr(&g), 1, &expected);
+}
+
+#[test]
+fn g004_a_lower_exposure() {
+    let g = Git::new();
+    g.git(&["checkout", "-q", "main"]);
+    g.write(
+        REM,
+        &REM_OVERDUE.replace(
+            "kev: true}",
+            "kev: true, exposure: internal}\n  exposure_review: {security: alice, system: bob, on: 2026-08-02}",
+        ),
+    );
+    g.commit("an internal-only finding");
+    g.git(&["checkout", "-q", "-B", "feature"]);
+    g.edit(REM, "exposure: internal", "exposure: isolated");
+    let run = pr(&g);
+    assert_run(
+        &run,
+        1,
+        &["G004 error remediations/REM-2026-0100.yaml:7:70 /spec/finding/exposure"],
+    );
+    // More exposed is more urgent: clean.
+    g.edit(REM, "exposure: isolated", "exposure: internet");
+    let run = pr(&g);
+    assert!(
+        !run.lines.iter().any(|l| l.starts_with("G004")),
+        "{:?}",
+        run.lines
+    );
 }
 
 #[test]

@@ -1,5 +1,5 @@
 //! The workflows this project ships or asks users to copy: `action.yml`, the release
-//! workflow, the workflow `foureyes init` writes and the README's examples. Each pins every
+//! workflow, the workflows `foureyes init` writes and the README's examples. Each pins every
 //! action by commit with its version in a comment, keeps no checkout credentials, grants
 //! least permissions and never splices an expression into a script; and `zizmor --offline`
 //! finds nothing in them (`.ci/run` installs zizmor and sets FOUREYES_REQUIRE_ZIZMOR).

@@ -126,12 +126,12 @@ fn finding_eased(was: &L<Finding>, now: &L<Finding>, out: &mut Vec<Change>) {
         ));
     }
     // A malformed `kev` now is S001's: it could be anything, so it is not judged here.
-    if matches!(was.kev, Given::Valid(true)) {
-        let (pointer, to) = match now.kev {
-            Given::Valid(false) => ("/spec/finding/kev", "false"),
-            Given::Missing => ("/spec/finding", "absent (false)"),
-            Given::Valid(true) | Given::Malformed => return,
-        };
+    let kev = match (&was.kev, &now.kev) {
+        (Given::Valid(true), Given::Valid(false)) => Some(("/spec/finding/kev", "false")),
+        (Given::Valid(true), Given::Missing) => Some(("/spec/finding", "absent (false)")),
+        _ => None,
+    };
+    if let Some((pointer, to)) = kev {
         out.push(Change::new(
             pointer,
             "finding.kev",
