@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde_json::Value;
 
+use crate::bounded;
 use crate::codeowners::{self, Codeowners};
 use crate::config::{self, Config};
 use crate::date::Date;
@@ -389,26 +390,13 @@ fn unescape(segment: &str) -> String {
     segment.replace("~1", "/").replace("~0", "~")
 }
 
-/// Reads a file, refusing one over the size limit without reading it. One path lookup
-/// (the open); the size comes from the open file.
+/// Reads a file, refusing one over the size limit without reading it.
 fn read_limited(path: &Path) -> Result<Vec<u8>, (Code, String)> {
-    use std::io::Read;
-    let unreadable = |e: std::io::Error| (Code::P001, format!("cannot read file: {e}"));
-    let mut file = std::fs::File::open(path).map_err(unreadable)?;
-    let len = file.metadata().map_err(unreadable)?.len();
-    if len > parse::MAX_FILE_BYTES {
-        return Err(too_big());
+    match bounded::read(path, parse::MAX_FILE_BYTES) {
+        Ok(Some(bytes)) => Ok(bytes),
+        Ok(None) => Err(too_big()),
+        Err(e) => Err((Code::P001, format!("cannot read file: {e}"))),
     }
-    let mut bytes = Vec::with_capacity(len as usize + 1);
-    // `take` bounds a file that grows while we read it.
-    (&mut file)
-        .take(parse::MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(unreadable)?;
-    if bytes.len() as u64 > parse::MAX_FILE_BYTES {
-        return Err(too_big());
-    }
-    Ok(bytes)
 }
 
 fn too_big() -> (Code, String) {

@@ -79,10 +79,10 @@ pub fn on_disk(root: &Path) -> Option<Codeowners> {
 /// A regular file (never a symlink, FIFO or directory) of at most [`MAX_BYTES`].
 fn read_regular(path: &Path) -> Option<Vec<u8>> {
     let meta = std::fs::symlink_metadata(path).ok()?;
-    if !meta.is_file() || meta.len() > MAX_BYTES {
+    if !meta.is_file() {
         return None;
     }
-    std::fs::read(path).ok()
+    crate::bounded::read(path, MAX_BYTES).ok().flatten()
 }
 
 fn parse(text: &str) -> Vec<Entry> {

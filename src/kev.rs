@@ -3,11 +3,11 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::io::Read;
 use std::path::Path;
 
 use serde::Deserialize;
 
+use crate::bounded;
 use crate::date::Date;
 
 /// Far above the real catalog (1.3 MB for 1,404 entries in 2025): room for 100,000 entries
@@ -55,22 +55,9 @@ impl Catalog {
 /// one line that names the file.
 pub fn load(path: &Path) -> Result<Catalog, String> {
     let fail = |what: String| format!("KEV catalog {}: {what}", path.display());
-    let unreadable = |e: std::io::Error| fail(format!("cannot read it: {e}"));
-    let too_big = || fail(format!("larger than {} MiB", MAX_CATALOG_BYTES >> 20));
-    let mut file = std::fs::File::open(path).map_err(unreadable)?;
-    let len = file.metadata().map_err(unreadable)?.len();
-    if len > MAX_CATALOG_BYTES {
-        return Err(too_big());
-    }
-    let mut bytes = Vec::with_capacity(len as usize + 1);
-    // `take` bounds a pipe, or a file that grows while we read it.
-    (&mut file)
-        .take(MAX_CATALOG_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(unreadable)?;
-    if bytes.len() as u64 > MAX_CATALOG_BYTES {
-        return Err(too_big());
-    }
+    let bytes = bounded::read(path, MAX_CATALOG_BYTES)
+        .map_err(|e| fail(format!("cannot read it: {e}")))?
+        .ok_or_else(|| fail(format!("larger than {} MiB", MAX_CATALOG_BYTES >> 20)))?;
     parse(&bytes).map_err(fail)
 }
 

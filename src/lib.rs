@@ -5,6 +5,7 @@
 //! Pull-request mode ([`pr`]) runs the pipeline on the working tree and on a base commit read
 //! through [`repo`], and keeps what is new.
 
+mod bounded;
 pub mod check;
 pub mod codeowners;
 pub mod config;
