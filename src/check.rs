@@ -407,6 +407,17 @@ fn too_big() -> (Code, String) {
 /// Runs the whole check over `root`.
 pub fn run(root: &Path, config: &Config, today: Date) -> Result<Outcome, String> {
     let found = discover(root, config)?;
+    Ok(run_listed(root, found, config, today))
+}
+
+/// Runs the whole check over the files `found` under `root` (relative path and path on
+/// disk, sorted), with the repository's CODEOWNERS and config file.
+pub(crate) fn run_listed(
+    root: &Path,
+    found: Vec<(String, PathBuf)>,
+    config: &Config,
+    today: Date,
+) -> Outcome {
     let results = found
         .into_par_iter()
         .enumerate()
@@ -417,10 +428,7 @@ pub fn run(root: &Path, config: &Config, today: Date) -> Result<Outcome, String>
     if has_config(root) {
         side.add_config();
     }
-    let model = side.model(today, codeowners.as_ref(), config.kev.as_ref());
-    let found = judge(&model, config);
-    drop(model);
-    Ok(side.outcome(found, config))
+    conclude(side, config, today, codeowners.as_ref())
 }
 
 /// Whether the checked directory holds a config file (of any type: G003 asks who owns it).
@@ -442,17 +450,16 @@ pub fn run_inputs(
         .enumerate()
         .map(|(i, (rel, input))| check_file(i, rel, input))
         .collect();
-    finish(results, config, today, codeowners)
+    conclude(Side::new(results), config, today, codeowners)
 }
 
-/// The cross-document stage over the per-file results, in file order: model, rules, config.
-pub(crate) fn finish(
-    results: Vec<FileResult>,
+/// The cross-document stage over one side's files, in file order: model, rules, config.
+fn conclude(
+    side: Side,
     config: &Config,
     today: Date,
     codeowners: Option<&Codeowners>,
 ) -> Outcome {
-    let side = Side::new(results);
     let model = side.model(today, codeowners, config.kev.as_ref());
     let found = judge(&model, config);
     drop(model);

@@ -5,8 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::check::{self, Input, Outcome};
-use crate::codeowners;
+use crate::check::{self, Outcome};
 use crate::config::{self, Config};
 use crate::date::Date;
 use crate::pr;
@@ -70,12 +69,7 @@ impl Scope {
                 if let Err(i) = found.binary_search_by(|(r, _)| r.as_str().cmp(rel)) {
                     found.insert(i, (rel.clone(), self.root.join(rel)));
                 }
-                let inputs = found
-                    .into_iter()
-                    .map(|(rel, path)| (rel, Input::Disk(path)))
-                    .collect();
-                let codeowners = codeowners::on_disk(&self.root);
-                check::run_inputs(inputs, config, today, codeowners.as_ref())
+                check::run_listed(&self.root, found, config, today)
             }
         };
         if let Some(rel) = &self.file {
