@@ -259,7 +259,10 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                     let kind = Kind::ALL
                         .into_iter()
                         .find(|x| x.name().eq_ignore_ascii_case(&k))
-                        .ok_or_else(|| format!("unknown kind `{k}`: expected one of People, Team, OwnershipMap, SlaPolicy, Exception, Remediation"))?;
+                        .ok_or_else(|| {
+                            let all = Kind::ALL.map(Kind::name).join(", ");
+                            format!("unknown kind `{k}`: expected one of {all}")
+                        })?;
                     out(schema::source(kind));
                 }
                 None => {
