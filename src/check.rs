@@ -10,7 +10,7 @@ use crate::bounded;
 use crate::codeowners::{self, Codeowners};
 use crate::config::{self, Config};
 use crate::date::Date;
-use crate::diagnostic::{Diagnostic, Loc, Record};
+use crate::diagnostic::{Diagnostic, Level, Loc, Record};
 use crate::kev::Catalog;
 use crate::model::{Doc, Kind, Model};
 use crate::parse::{self, Problem};
@@ -549,7 +549,7 @@ impl Side {
 
 /// Runs the rules over a model and applies the config.
 pub(crate) fn judge(model: &Model, config: &Config) -> Vec<Diagnostic> {
-    let mut diagnostics = rules::run(model);
+    let mut diagnostics = rules::run(model, |code| config.level(code) != Level::Off);
     config.apply(&mut diagnostics);
     diagnostics
 }

@@ -7,7 +7,7 @@ use std::path::{Component, Path, PathBuf};
 use globset::{GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Level};
 use crate::kev::Catalog;
 use crate::parse::{self, Problem};
 use crate::rules::Code;
@@ -32,8 +32,8 @@ pub struct Config {
     exclude: GlobSet,
     /// The file it was read from (pull-request mode reads that file's base version).
     pub path: Option<PathBuf>,
-    /// Per-rule override of the default severity (`Off` turns a rule off).
-    rules: HashMap<Code, Severity>,
+    /// Per-rule override of the default level (`Off` turns a rule off).
+    rules: HashMap<Code, Level>,
     /// `kev_catalog`: the KEV catalog file, relative to the checked PATH.
     pub kev_catalog: Option<String>,
     /// The KEV catalog the check uses (K001, K002), once loaded.
@@ -120,9 +120,9 @@ impl Config {
             let c =
                 Code::parse(&code).ok_or_else(|| format!("unknown rule `{code}` in `rules`"))?;
             let sev = match level.as_str() {
-                "error" => Severity::Error,
-                "warning" => Severity::Warning,
-                "off" => Severity::Off,
+                "error" => Level::Error,
+                "warning" => Level::Warning,
+                "off" => Level::Off,
                 other => {
                     return Err(format!(
                         "rule {code}: `{other}` is not one of error, warning, off"
@@ -156,14 +156,20 @@ impl Config {
         self.include.is_match(rel) && !self.exclude.is_match(rel)
     }
 
+    /// A rule's level: the config's, else the rule's default.
+    pub fn level(&self, code: Code) -> Level {
+        self.rules
+            .get(&code)
+            .copied()
+            .unwrap_or(code.rule().severity)
+    }
+
     /// Gives each diagnostic its rule's configured severity (it keeps the one its rule chose
-    /// when the config says nothing) and drops those left off.
+    /// when the config says nothing) and drops those of rules turned off.
     pub fn apply(&self, diagnostics: &mut Vec<Diagnostic>) {
-        diagnostics.retain_mut(|d| {
-            if let Some(s) = self.rules.get(&d.code) {
-                d.severity = *s;
-            }
-            d.severity != Severity::Off
+        diagnostics.retain_mut(|d| match self.rules.get(&d.code) {
+            Some(level) => level.severity().map(|s| d.severity = s).is_some(),
+            None => d.code.rule().severity != Level::Off,
         });
     }
 }

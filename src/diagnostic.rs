@@ -17,11 +17,6 @@ use crate::rules::Code;
 pub enum Severity {
     Error,
     Warning,
-    /// Not reported: a rule off by default, or turned off in the config. [`Config::apply`]
-    /// drops every diagnostic left at `Off`, so none reaches a renderer.
-    ///
-    /// [`Config::apply`]: crate::config::Config::apply
-    Off,
 }
 
 impl Severity {
@@ -29,7 +24,33 @@ impl Severity {
         match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
-            Severity::Off => "off",
+        }
+    }
+}
+
+/// A rule's level: its default, or what the config sets. A rule at `Off` is not run, and
+/// the config drops what the pipeline stages report for it, so no renderer sees `Off`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Error,
+    Warning,
+    Off,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Error => "error",
+            Level::Warning => "warning",
+            Level::Off => "off",
+        }
+    }
+
+    pub fn severity(self) -> Option<Severity> {
+        match self {
+            Level::Error => Some(Severity::Error),
+            Level::Warning => Some(Severity::Warning),
+            Level::Off => None,
         }
     }
 }
@@ -177,7 +198,9 @@ impl Diagnostic {
     pub fn new(code: Code, file: usize, loc: Loc, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
             code,
-            severity: code.rule().severity,
+            // An off-by-default rule runs only when the config turns it on, and then the
+            // config gives it its severity.
+            severity: code.rule().severity.severity().unwrap_or(Severity::Error),
             message: bounded(message.into()),
             file,
             loc,

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use super::{Report, to_json, unwrap_lines, uri_path};
-use crate::diagnostic::Severity;
+use crate::diagnostic::Level;
 use crate::locate::{Located, Place};
 use crate::rules::{self, Rule};
 
@@ -169,7 +169,7 @@ fn descriptor(rule: &Rule) -> Descriptor {
             markdown: rule.doc.trim_end(),
         },
         default_configuration: match rule.severity {
-            Severity::Off => Configuration {
+            Level::Off => Configuration {
                 enabled: Some(false),
                 level: "none",
             },

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use super::{Code, Rule, about_record};
 use crate::diagnostic::Diagnostic;
-use crate::diagnostic::Severity::Error;
+use crate::diagnostic::Level::Error;
 use crate::model::{ExceptionSpec, Model, PersonId, items};
 
 pub const RULES: &[Rule] = &[

@@ -4,7 +4,7 @@ use serde_json::{Map, Value};
 
 use super::{Code, Rule, about_record, days as days_text};
 use crate::diagnostic::Diagnostic;
-use crate::diagnostic::Severity::{Error, Warning};
+use crate::diagnostic::Level::{Error, Warning};
 use crate::model::{Model, RemediationSpec, RemediationStatus, Tier, items};
 
 pub const RULES: &[Rule] = &[

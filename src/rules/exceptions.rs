@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use super::{Code, Rule, about_record, days};
 use crate::date::Date;
 use crate::diagnostic::Diagnostic;
-use crate::diagnostic::Severity::{Error, Warning};
+use crate::diagnostic::Level::{Error, Warning};
 use crate::model::{Doc, Model, Requirement, items, none_listed};
 
 pub const RULES: &[Rule] = &[

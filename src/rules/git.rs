@@ -9,8 +9,8 @@ use serde_json::{Value, json};
 use super::{Code, Rule, about_record};
 use crate::codeowners::{Codeowners, is_scm};
 use crate::date::Date;
-use crate::diagnostic::Severity::{Error, Warning};
-use crate::diagnostic::{Diagnostic, Loc, Record};
+use crate::diagnostic::Level::Error;
+use crate::diagnostic::{Diagnostic, Loc, Record, Severity};
 use crate::model::{
     Approval, Body, Doc, ExceptionSpec, Exposure, Finding, Function, Given, Kind, L, Level4, Model,
     TeamSpec, items,
@@ -378,7 +378,7 @@ fn record_deleted(m: &Model, out: &mut Vec<Diagnostic>) {
                         "Exception `{id}` was deleted while active (it expires {expires}): revoke it first (`status: revoked`), then delete it in a later change"
                     );
                     let d = Diagnostic::new(Code::G002, file, Loc::File, msg)
-                        .with_severity(Warning)
+                        .with_severity(Severity::Warning)
                         .fact("expires", expires);
                     about_record(d, &e.service, &e.finding)
                 }
@@ -421,7 +421,7 @@ fn codeowners_gap(m: &Model, out: &mut Vec<Diagnostic>) {
                 "{team}{others} declare `scm`, but there is no CODEOWNERS file (.github/CODEOWNERS, CODEOWNERS or docs/CODEOWNERS): nothing makes the risk owners review the exceptions they approve"
             );
             let d = Diagnostic::new(Code::G003, first.file, Loc::File, msg)
-                .with_severity(Warning)
+                .with_severity(Severity::Warning)
                 .id_fact_opt("team", first.id.as_deref())
                 .fact("other_teams", declaring_rest);
             out.push(d);

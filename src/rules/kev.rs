@@ -4,7 +4,7 @@
 use super::{Code, Rule, about_record, days};
 use crate::date::Date;
 use crate::diagnostic::Diagnostic;
-use crate::diagnostic::Severity::{Error, Off};
+use crate::diagnostic::Level::{Error, Off};
 use crate::kev::Catalog;
 use crate::model::{Finding, Given, Model, RemediationStatus};
 

@@ -4,7 +4,7 @@
 
 use std::sync::LazyLock;
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Level};
 use crate::model::{Finding, L, Model};
 
 mod approvals;
@@ -57,7 +57,7 @@ pub(crate) type Check = fn(&Model, &mut Vec<Diagnostic>);
 pub struct Rule {
     pub code: Code,
     pub name: &'static str,
-    pub severity: Severity,
+    pub severity: Level,
     /// Markdown: what it checks, why, how to fix (with a before/after example).
     pub doc: &'static str,
     pub(crate) check: Option<Check>,
@@ -196,9 +196,11 @@ pub(crate) fn did_you_mean(suggestion: Option<&str>) -> String {
 
 /// Runs every rule with a check over the model. Each rule reports independently; the caller
 /// sorts the result.
-pub(crate) fn run(model: &Model) -> Vec<Diagnostic> {
+/// Runs every rule with a check that `enabled` lets run (a rule turned off costs nothing).
+pub(crate) fn run(model: &Model, enabled: impl Fn(Code) -> bool) -> Vec<Diagnostic> {
     use rayon::prelude::*;
     all()
+        .filter(|r| enabled(r.code))
         .filter_map(|r| r.check)
         .collect::<Vec<_>>()
         .par_iter()

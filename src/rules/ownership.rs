@@ -2,7 +2,7 @@
 
 use super::{Code, Rule};
 use crate::diagnostic::Diagnostic;
-use crate::diagnostic::Severity::Error;
+use crate::diagnostic::Level::Error;
 use crate::model::{Body, Function, Model, items};
 
 pub const RULES: &[Rule] = &[

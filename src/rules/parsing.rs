@@ -1,7 +1,7 @@
 //! Rules reported by the parse and schema stages (they have no check over the model).
 
 use super::{Code, Rule};
-use crate::diagnostic::Severity::Error;
+use crate::diagnostic::Level::Error;
 
 pub const RULES: &[Rule] = &[
     Rule {

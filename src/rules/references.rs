@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use super::{Code, Rule, Suggest, about_record, did_you_mean};
 use crate::diagnostic::Diagnostic;
-use crate::diagnostic::Severity::Error;
+use crate::diagnostic::Level::Error;
 use crate::model::{Body, Doc, ExposureReview, Function, Given, Governing, Model, items};
 
 pub const RULES: &[Rule] = &[

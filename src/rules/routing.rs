@@ -3,7 +3,7 @@
 
 use super::{Code, Rule, Suggest, about_record, did_you_mean};
 use crate::diagnostic::Diagnostic;
-use crate::diagnostic::Severity::{Error, Warning};
+use crate::diagnostic::Level::{Error, Warning};
 use crate::model::{Category, Doc, Finding, L, Model, items};
 
 pub const RULES: &[Rule] = &[

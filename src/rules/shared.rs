@@ -5,7 +5,7 @@
 use super::approvals::team_id;
 use super::{Code, Rule, about_record};
 use crate::diagnostic::Diagnostic;
-use crate::diagnostic::Severity::{Error, Warning};
+use crate::diagnostic::Level::{Error, Warning};
 use crate::model::{
     Doc, Exposure, ExposureReview, Finding, Function, L, Model, RemediationStatus, Requirement,
     Team, control_of,

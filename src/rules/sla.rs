@@ -3,7 +3,7 @@
 
 use super::{Code, Rule};
 use crate::diagnostic::Diagnostic;
-use crate::diagnostic::Severity::Error;
+use crate::diagnostic::Level::Error;
 use crate::model::{Body, ClassSet, Doc, Kind, Model, SlaSpec, Tier, items};
 
 pub const RULES: &[Rule] = &[

@@ -4,7 +4,7 @@
 use super::approvals::team_id;
 use super::{Code, Rule, about_record};
 use crate::diagnostic::Diagnostic;
-use crate::diagnostic::Severity::Error;
+use crate::diagnostic::Level::Error;
 use crate::model::{Function, Model, RemediationStatus, Requirement, none_listed};
 
 pub const RULES: &[Rule] = &[
