@@ -19,4 +19,5 @@ pub mod pr;
 pub mod render;
 pub mod repo;
 pub mod rules;
+pub mod scanner;
 pub mod schema;
