@@ -22,6 +22,8 @@ struct Raw {
     exclude: Vec<String>,
     #[serde(default)]
     rules: HashMap<String, String>,
+    #[serde(default)]
+    kev_catalog: Option<String>,
 }
 
 pub struct Config {
@@ -29,6 +31,8 @@ pub struct Config {
     exclude: GlobSet,
     /// Per-rule override: a severity, or `None` for off.
     rules: HashMap<Code, Option<Severity>>,
+    /// The KEV catalog copy kept in the repository, relative to its root (SPEC §6).
+    pub kev_catalog: Option<String>,
 }
 
 impl Default for Config {
@@ -37,6 +41,7 @@ impl Default for Config {
             include: None,
             exclude: Vec::new(),
             rules: HashMap::new(),
+            kev_catalog: None,
         })
         .expect("the default config is valid")
     }
@@ -118,6 +123,7 @@ impl Config {
             include: globs(&include)?,
             exclude: globs(&raw.exclude)?,
             rules,
+            kev_catalog: raw.kev_catalog,
         })
     }
 

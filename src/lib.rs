@@ -11,6 +11,7 @@ pub mod config;
 pub mod date;
 pub mod diagnostic;
 pub mod init;
+pub mod kev;
 pub mod locate;
 pub mod model;
 pub mod output;

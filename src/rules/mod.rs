@@ -10,6 +10,7 @@ use crate::model::Model;
 mod approvals;
 mod deadlines;
 mod exceptions;
+mod findings;
 mod git;
 mod ownership;
 mod parsing;
@@ -44,6 +45,7 @@ codes! {
     E001 E002 E003 E004 E005 E006 E007 E008
     D001 D002
     G001 G002 G003
+    F001 F002 F003 F004
 }
 
 pub type Check = fn(&Model, &mut Vec<Diagnostic>);
@@ -86,6 +88,7 @@ static FAMILIES: &[&[Rule]] = &[
     exceptions::RULES,
     deadlines::RULES,
     git::RULES,
+    findings::RULES,
 ];
 
 pub fn all() -> impl Iterator<Item = &'static Rule> {
