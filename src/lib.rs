@@ -20,3 +20,4 @@ pub mod render;
 pub mod repo;
 pub mod rules;
 pub mod schema;
+pub mod suppress;
