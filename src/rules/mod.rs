@@ -15,6 +15,7 @@ mod ownership;
 mod parsing;
 mod references;
 mod sla;
+mod suppressions;
 mod verification;
 
 macro_rules! codes {
@@ -44,6 +45,7 @@ codes! {
     E001 E002 E003 E004 E005 E006 E007 E008
     D001 D002
     G001 G002 G003
+    X001 X002 X003 X004
 }
 
 pub type Check = fn(&Model, &mut Vec<Diagnostic>);
@@ -86,6 +88,7 @@ static FAMILIES: &[&[Rule]] = &[
     exceptions::RULES,
     deadlines::RULES,
     git::RULES,
+    suppressions::RULES,
 ];
 
 pub fn all() -> impl Iterator<Item = &'static Rule> {

@@ -112,7 +112,11 @@ impl Backing {
             let finding_ids = finding
                 .and_then(|f| f.id.get())
                 .into_iter()
-                .chain(finding.into_iter().flat_map(|f| items(&f.aliases).map(|(_, a)| a)))
+                .chain(
+                    finding
+                        .into_iter()
+                        .flat_map(|f| items(&f.aliases).map(|(_, a)| a)),
+                )
                 .cloned()
                 .collect();
             let approvers = items(&e.approvals)

@@ -29,9 +29,7 @@ impl Instant {
         if rest.is_empty() {
             return Some(Instant::midnight(date));
         }
-        let rest = rest
-            .strip_prefix(['T', 't', ' '])?
-            .trim_start_matches(' ');
+        let rest = rest.strip_prefix(['T', 't', ' '])?.trim_start_matches(' ');
         let (clock, offset) = match rest.find(['Z', 'z', '+', '-']) {
             Some(i) => (rest[..i].trim_end(), Some(&rest[i..])),
             None => (rest, None),
@@ -123,7 +121,16 @@ mod tests {
         assert_eq!(at("2026-12-01T19:00-0500"), day);
         assert!(at("2026-12-02T00:00:00.001Z") > day);
         assert!(at("2026-12-01T23:59:59.999999999Z") < day);
-        for bad in ["2026-12-2", "2026-13-01", "2026-12-02T24:00", "2026-12-02T10", "2026-12-02X", "2026-12-02T10:00:00.Z", "", "é"] {
+        for bad in [
+            "2026-12-2",
+            "2026-13-01",
+            "2026-12-02T24:00",
+            "2026-12-02T10",
+            "2026-12-02X",
+            "2026-12-02T10:00:00.Z",
+            "",
+            "é",
+        ] {
             assert_eq!(Instant::parse(bad), None, "{bad}");
         }
     }

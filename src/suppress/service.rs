@@ -203,23 +203,49 @@ mod tests {
 
     #[test]
     fn remote_forms() {
-        assert_eq!(name("https://github.com/Acme/Payments.git"), "acme/payments");
+        assert_eq!(
+            name("https://github.com/Acme/Payments.git"),
+            "acme/payments"
+        );
         assert_eq!(name("https://github.com/acme/payments"), "acme/payments");
-        assert_eq!(name("https://user@github.com:443/acme/payments/"), "acme/payments");
+        assert_eq!(
+            name("https://user@github.com:443/acme/payments/"),
+            "acme/payments"
+        );
         assert_eq!(name("git@github.com:acme/payments.git"), "acme/payments");
         assert_eq!(name("github.com:acme/payments"), "acme/payments");
-        assert_eq!(name("ssh://git@github.com:22/acme/payments.git"), "acme/payments");
+        assert_eq!(
+            name("ssh://git@github.com:22/acme/payments.git"),
+            "acme/payments"
+        );
         assert_eq!(name("git+ssh://github.com/acme/payments"), "acme/payments");
-        assert_eq!(name("https://gitlab.com/group/sub/app.git"), "group/sub/app");
-        assert_eq!(name("https://github.com/acme/payments.GIT"), "acme/payments");
-        for local in ["/srv/git/app.git", "../app", "file:///srv/acme/app", "C:\\x\\y", "https://host/only"] {
+        assert_eq!(
+            name("https://gitlab.com/group/sub/app.git"),
+            "group/sub/app"
+        );
+        assert_eq!(
+            name("https://github.com/acme/payments.GIT"),
+            "acme/payments"
+        );
+        for local in [
+            "/srv/git/app.git",
+            "../app",
+            "file:///srv/acme/app",
+            "C:\\x\\y",
+            "https://host/only",
+        ] {
             assert_eq!(name(local), "-", "{local}");
         }
     }
 
     fn routes(yaml: &str) -> Routes {
         let parsed = crate::parse::parse(yaml, false);
-        let doc = Doc::from_value(0, 0, crate::model::Kind::OwnershipMap, &parsed.docs[0].value);
+        let doc = Doc::from_value(
+            0,
+            0,
+            crate::model::Kind::OwnershipMap,
+            &parsed.docs[0].value,
+        );
         Routes::build(&[doc])
     }
 
@@ -229,12 +255,27 @@ mod tests {
             "spec:\n  services:\n  - {id: mono, repositories: [acme/mono]}\n  - {id: ledger, repositories: [ACME/Mono/services/ledger]}\n  - {id: pay, repositories: [acme/pay, acme/mono/services/pay/api]}\n",
         );
         let mono = RepoName::parse("acme/MONO").unwrap();
-        assert_eq!(r.service_for(&mono, "services/ledger/.trivyignore"), Placement::Service("ledger"));
-        assert_eq!(r.service_for(&mono, "services/ledgers/.trivyignore"), Placement::Service("mono"));
-        assert_eq!(r.service_for(&mono, "services/pay/api/x/.snyk"), Placement::Service("pay"));
-        assert_eq!(r.service_for(&mono, ".trivyignore"), Placement::Service("mono"));
+        assert_eq!(
+            r.service_for(&mono, "services/ledger/.trivyignore"),
+            Placement::Service("ledger")
+        );
+        assert_eq!(
+            r.service_for(&mono, "services/ledgers/.trivyignore"),
+            Placement::Service("mono")
+        );
+        assert_eq!(
+            r.service_for(&mono, "services/pay/api/x/.snyk"),
+            Placement::Service("pay")
+        );
+        assert_eq!(
+            r.service_for(&mono, ".trivyignore"),
+            Placement::Service("mono")
+        );
         let pay = RepoName::parse("acme/pay.git").unwrap();
-        assert_eq!(r.service_for(&pay, "deep/deny.toml"), Placement::Service("pay"));
+        assert_eq!(
+            r.service_for(&pay, "deep/deny.toml"),
+            Placement::Service("pay")
+        );
         let other = RepoName::parse("acme/other").unwrap();
         assert_eq!(r.service_for(&other, ".trivyignore"), Placement::Unlisted);
     }
@@ -250,6 +291,9 @@ mod tests {
             Placement::Unmapped(vec!["svc/a".into(), "svc/b".into()])
         );
         // Folders compare as git paths do: exactly.
-        assert!(matches!(r.service_for(&mono, "SVC/a/.snyk"), Placement::Unmapped(_)));
+        assert!(matches!(
+            r.service_for(&mono, "SVC/a/.snyk"),
+            Placement::Unmapped(_)
+        ));
     }
 }

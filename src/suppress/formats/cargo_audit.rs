@@ -39,7 +39,10 @@ mod tests {
     fn ignore_list() {
         let text = "# cargo-audit config\n[advisories]\nignore = [\n  \"RUSTSEC-2023-0071\", # rsa: no fix yet\n  'RUSTSEC-2024-0001',\n]\ninformational_warnings = [\"unmaintained\"]\n\n[output]\ndeny = [\"unmaintained\"]\n";
         let p = parse(text);
-        assert_eq!(summary(&p), ["4:3 RUSTSEC-2023-0071 []", "5:3 RUSTSEC-2024-0001 []"]);
+        assert_eq!(
+            summary(&p),
+            ["4:3 RUSTSEC-2023-0071 []", "5:3 RUSTSEC-2024-0001 []"]
+        );
         assert!(p.problems.is_empty());
         assert!(parse("[advisories]\nignore = []\n").entries.is_empty());
         assert!(parse("").entries.is_empty());
@@ -49,8 +52,14 @@ mod tests {
     fn bad_items_and_syntax() {
         let p = parse("[advisories]\r\nignore = [\"RUSTSEC-1\", { id = \"x\" }]\r\n");
         assert_eq!(summary(&p), ["2:11 RUSTSEC-1 []"]);
-        assert_eq!(problems(&p), ["P001 2:24 advisory ids are strings, not a table"]);
-        assert_eq!(problems(&parse("advisories = 1\n")), ["P001 1:14 `advisories` must be a table, not an integer"]);
+        assert_eq!(
+            problems(&p),
+            ["P001 2:24 advisory ids are strings, not a table"]
+        );
+        assert_eq!(
+            problems(&parse("advisories = 1\n")),
+            ["P001 1:14 `advisories` must be a table, not an integer"]
+        );
         let bad = problems(&parse("[advisories\nignore = []\n"));
         assert_eq!(bad.len(), 1);
         assert!(bad[0].starts_with("P001 1:"), "{bad:?}");

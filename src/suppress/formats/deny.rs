@@ -93,8 +93,14 @@ mod tests {
                 "12:5 * []",
             ]
         );
-        assert_eq!(p.entries[3].what, What::Blanket("every advisory of crate `openssl@0.10.55`".into()));
-        assert_eq!(p.entries[1].at.pointer.as_deref(), Some("/advisories/ignore/1/id"));
+        assert_eq!(
+            p.entries[3].what,
+            What::Blanket("every advisory of crate `openssl@0.10.55`".into())
+        );
+        assert_eq!(
+            p.entries[1].at.pointer.as_deref(),
+            Some("/advisories/ignore/1/id")
+        );
         assert!(p.problems.is_empty());
     }
 
@@ -110,7 +116,14 @@ mod tests {
                 "P001 2:14 an ignore entry names an advisory `id` or a `crate`",
             ]
         );
-        assert_eq!(problems(&parse("[advisories]\nignore = \"RUSTSEC-1\"\n")), ["P001 2:10 `ignore` must be an array, not a string"]);
-        assert!(parse("[bans]\nmultiple-versions = \"warn\"\n").entries.is_empty());
+        assert_eq!(
+            problems(&parse("[advisories]\nignore = \"RUSTSEC-1\"\n")),
+            ["P001 2:10 `ignore` must be an array, not a string"]
+        );
+        assert!(
+            parse("[bans]\nmultiple-versions = \"warn\"\n")
+                .entries
+                .is_empty()
+        );
     }
 }

@@ -58,7 +58,10 @@ fn describe(rule: &serde_json::Map<String, Value>) -> String {
     if let Some(name) = name {
         conditions.push(format!("of package `{name}`"));
     }
-    for (key, label) in [("fix-state", "with fix state"), ("namespace", "in namespace")] {
+    for (key, label) in [
+        ("fix-state", "with fix state"),
+        ("namespace", "in namespace"),
+    ] {
         if let Some(v) = text(rule.get(key)) {
             conditions.push(format!("{label} `{v}`"));
         }
@@ -84,7 +87,13 @@ mod tests {
         let p = parse(text);
         assert_eq!(
             summary(&p),
-            ["4:20 CVE-2026-0001 []", "6:20 GHSA-aaaa-bbbb-cccc []", "9:5 * []", "10:5 * []", "11:5 * []"]
+            [
+                "4:20 CVE-2026-0001 []",
+                "6:20 GHSA-aaaa-bbbb-cccc []",
+                "9:5 * []",
+                "10:5 * []",
+                "11:5 * []"
+            ]
         );
         let blanket: Vec<_> = p.entries[2..].iter().map(|e| e.what.clone()).collect();
         assert_eq!(
@@ -100,7 +109,11 @@ mod tests {
 
     #[test]
     fn other_settings_and_bad_shapes() {
-        assert!(parse("output: json\nfail-on-severity: high\n").entries.is_empty());
+        assert!(
+            parse("output: json\nfail-on-severity: high\n")
+                .entries
+                .is_empty()
+        );
         let p = parse("ignore:\n  - vulnerability: [CVE-1]\n  - CVE-2\n");
         assert_eq!(
             problems(&p),

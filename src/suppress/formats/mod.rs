@@ -68,15 +68,16 @@ impl Format {
         }
     }
 
-    /// The field that sets an entry's expiry, in formats that have one.
-    pub fn expiry_field(self) -> Option<&'static str> {
-        match self {
-            Format::TrivyIgnore => Some("exp:"),
-            Format::TrivyYaml => Some("expired_at"),
-            Format::Osv => Some("ignoreUntil"),
-            Format::Snyk => Some("expires"),
-            Format::Grype | Format::Deny | Format::CargoAudit => None,
-        }
+    /// How an entry of this format expires on `day`, for messages; `None` in formats
+    /// without an expiry.
+    pub fn expiry_hint(self, day: crate::date::Date) -> Option<String> {
+        Some(match self {
+            Format::TrivyIgnore => format!("`exp:{day}`"),
+            Format::TrivyYaml => format!("`expired_at: {day}`"),
+            Format::Osv => format!("`ignoreUntil = {day}`"),
+            Format::Snyk => format!("`expires: {day}`"),
+            Format::Grype | Format::Deny | Format::CargoAudit => return None,
+        })
     }
 
     pub fn parse(self, text: &str) -> Parsed {
@@ -223,7 +224,10 @@ impl YamlDoc {
             match p {
                 parse::Problem::Syntax { pos, message } => {
                     let at = At {
-                        span: Span { start: pos, end: pos },
+                        span: Span {
+                            start: pos,
+                            end: pos,
+                        },
                         pointer: None,
                     };
                     return Err(Parsed::failed(Code::P001, Some(at), message));
@@ -320,7 +324,13 @@ impl YamlDoc {
 
     /// An expiry value (`expired_at`, `expires`): a date or timestamp; a value that is none
     /// is reported and reads as no expiry.
-    fn expiry(&self, value: Option<&Value>, pointer: &str, field: &str, out: &mut Parsed) -> Expiry {
+    fn expiry(
+        &self,
+        value: Option<&Value>,
+        pointer: &str,
+        field: &str,
+        out: &mut Parsed,
+    ) -> Expiry {
         let Some(v) = value.filter(|v| !v.is_null()) else {
             return Expiry {
                 until: None,
@@ -402,7 +412,10 @@ mod toml_doc {
     ) -> Option<&'a [Spanned<DeValue<'a>>]> {
         let advisories = root.get_ref().get("advisories")?;
         let Some(table) = advisories.get_ref().as_table() else {
-            let msg = format!("`advisories` must be a table, not {}", kind(advisories.get_ref()));
+            let msg = format!(
+                "`advisories` must be a table, not {}",
+                kind(advisories.get_ref())
+            );
             out.problem(at(lines, advisories, "/advisories"), msg);
             return None;
         };
@@ -450,7 +463,9 @@ pub(crate) mod tests {
                     .iter()
                     .map(|x| match (&x.at, x.until) {
                         (None, _) => "none".into(),
-                        (Some(a), Some(_)) => format!("{}@{}:{}", x.text, a.span.start.line, a.span.start.col),
+                        (Some(a), Some(_)) => {
+                            format!("{}@{}:{}", x.text, a.span.start.line, a.span.start.col)
+                        }
                         (Some(_), None) => format!("bad:{}", x.text),
                     })
                     .collect();
@@ -463,7 +478,13 @@ pub(crate) mod tests {
         p.problems
             .iter()
             .map(|x| match &x.at {
-                Some(a) => format!("{} {}:{} {}", x.code.as_str(), a.span.start.line, a.span.start.col, x.message),
+                Some(a) => format!(
+                    "{} {}:{} {}",
+                    x.code.as_str(),
+                    a.span.start.line,
+                    a.span.start.col,
+                    x.message
+                ),
                 None => format!("{} - {}", x.code.as_str(), x.message),
             })
             .collect()
@@ -477,7 +498,10 @@ pub(crate) mod tests {
         assert_eq!(Format::of(".grype.yml"), Some(Format::Grype));
         assert_eq!(Format::of("svc/.snyk"), Some(Format::Snyk));
         assert_eq!(Format::of("deny.toml"), Some(Format::Deny));
-        assert_eq!(Format::of("svc/.cargo/audit.toml"), Some(Format::CargoAudit));
+        assert_eq!(
+            Format::of("svc/.cargo/audit.toml"),
+            Some(Format::CargoAudit)
+        );
         assert_eq!(Format::of("audit.toml"), None);
         assert_eq!(Format::of("trivyignore"), None);
     }
@@ -485,11 +509,39 @@ pub(crate) mod tests {
     #[test]
     fn positions_count_characters() {
         let l = Lines::new("ab\r\né = 1\n");
-        assert_eq!(l.pos(0), Pos { line: 1, col: 1, index: 0 });
-        assert_eq!(l.pos(4), Pos { line: 2, col: 1, index: 4 });
+        assert_eq!(
+            l.pos(0),
+            Pos {
+                line: 1,
+                col: 1,
+                index: 0
+            }
+        );
+        assert_eq!(
+            l.pos(4),
+            Pos {
+                line: 2,
+                col: 1,
+                index: 4
+            }
+        );
         // After `é` (two bytes): column 2, character 5.
-        assert_eq!(l.pos(6), Pos { line: 2, col: 2, index: 5 });
+        assert_eq!(
+            l.pos(6),
+            Pos {
+                line: 2,
+                col: 2,
+                index: 5
+            }
+        );
         // Inside a character: its start.
-        assert_eq!(l.pos(5), Pos { line: 2, col: 1, index: 4 });
+        assert_eq!(
+            l.pos(5),
+            Pos {
+                line: 2,
+                col: 1,
+                index: 4
+            }
+        );
     }
 }

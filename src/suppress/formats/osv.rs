@@ -62,8 +62,15 @@ pub fn parse(text: &str) -> Parsed {
         });
     }
     for (i, node, table) in tables(&root, "PackageOverrides", &lines, &mut out) {
-        let ignores = |t: &DeTable| matches!(t.get("ignore").map(|v| v.get_ref()), Some(DeValue::Boolean(true)));
-        let vulnerability = table.get("vulnerability").and_then(|v| v.get_ref().as_table());
+        let ignores = |t: &DeTable| {
+            matches!(
+                t.get("ignore").map(|v| v.get_ref()),
+                Some(DeValue::Boolean(true))
+            )
+        };
+        let vulnerability = table
+            .get("vulnerability")
+            .and_then(|v| v.get_ref().as_table());
         if !ignores(table) && !vulnerability.is_some_and(ignores) {
             continue;
         }
@@ -97,7 +104,10 @@ fn tables<'a>(
     };
     let pointer = child("", key);
     let Some(items) = v.get_ref().as_array() else {
-        let msg = format!("`{key}` must be an array of tables, not {}", kind(v.get_ref()));
+        let msg = format!(
+            "`{key}` must be an array of tables, not {}",
+            kind(v.get_ref())
+        );
         out.problem(toml_doc::at(lines, v, &pointer), msg);
         return Vec::new();
     };
@@ -107,7 +117,10 @@ fn tables<'a>(
             Some(t) => found.push((i, item, t)),
             None => {
                 let msg = format!("`{key}` items must be tables, not {}", kind(item.get_ref()));
-                out.problem(toml_doc::at(lines, item, &child(&pointer, &i.to_string())), msg);
+                out.problem(
+                    toml_doc::at(lines, item, &child(&pointer, &i.to_string())),
+                    msg,
+                );
             }
         }
     }
@@ -148,7 +161,10 @@ ignoreUntil = 2026-12-01T23:00:00-01:00
             ]
         );
         assert!(p.problems.is_empty(), "{:?}", p.problems);
-        assert_eq!(p.entries[1].at.pointer.as_deref(), Some("/IgnoredVulns/1/id"));
+        assert_eq!(
+            p.entries[1].at.pointer.as_deref(),
+            Some("/IgnoredVulns/1/id")
+        );
     }
 
     #[test]
@@ -169,7 +185,9 @@ ignoreUntil = 2026-12-01T23:00:00-01:00
 
     #[test]
     fn crlf_bad_types_and_syntax_errors() {
-        let p = parse("[[IgnoredVulns]]\r\nid = \"CVE-1\"\r\nignoreUntil = \"soon\"\r\n[[IgnoredVulns]]\r\nid = 7\r\n");
+        let p = parse(
+            "[[IgnoredVulns]]\r\nid = \"CVE-1\"\r\nignoreUntil = \"soon\"\r\n[[IgnoredVulns]]\r\nid = 7\r\n",
+        );
         assert_eq!(summary(&p), ["2:6 CVE-1 [bad:soon]"]);
         assert_eq!(
             problems(&p),
@@ -178,7 +196,10 @@ ignoreUntil = 2026-12-01T23:00:00-01:00
                 "P001 5:6 `id` must be a string, not an integer",
             ]
         );
-        assert_eq!(problems(&parse("IgnoredVulns = 3")), ["P001 1:16 `IgnoredVulns` must be an array of tables, not an integer"]);
+        assert_eq!(
+            problems(&parse("IgnoredVulns = 3")),
+            ["P001 1:16 `IgnoredVulns` must be an array of tables, not an integer"]
+        );
         let bad = problems(&parse("[[IgnoredVulns]]\nid = \"x\nreason = 1\n"));
         assert_eq!(bad.len(), 1);
         assert!(bad[0].starts_with("P001 2:"), "{bad:?}");

@@ -85,18 +85,28 @@ mod tests {
             ]
         );
         assert!(p.problems.is_empty());
-        assert_eq!(p.entries[1].at.pointer.as_deref(), Some("/ignore/npm:ms:20170412"));
+        assert_eq!(
+            p.entries[1].at.pointer.as_deref(),
+            Some("/ignore/npm:ms:20170412")
+        );
     }
 
     #[test]
     fn empty_policies_and_bad_shapes() {
-        assert!(parse("version: v1.25.0\nignore: {}\npatch: {}\n").entries.is_empty());
+        assert!(
+            parse("version: v1.25.0\nignore: {}\npatch: {}\n")
+                .entries
+                .is_empty()
+        );
         let p = parse("ignore:\n  SNYK-1:\n    - '*':\n        expires: next week\n");
         assert_eq!(summary(&p), ["2:3 SNYK-1 [bad:next week]"]);
         assert_eq!(
             problems(&p),
             ["P001 4:18 `expires` must be a date (YYYY-MM-DD) or an RFC 3339 timestamp"]
         );
-        assert_eq!(problems(&parse("ignore: [a]\n")), ["P001 1:9 `ignore` must be a mapping, not a list"]);
+        assert_eq!(
+            problems(&parse("ignore: [a]\n")),
+            ["P001 1:9 `ignore` must be a mapping, not a list"]
+        );
     }
 }

@@ -6,7 +6,12 @@ use serde_json::Value;
 
 use super::{Entry, Parsed, What, YamlDoc, child, kind};
 
-const LISTS: [&str; 4] = ["vulnerabilities", "misconfigurations", "secrets", "licenses"];
+const LISTS: [&str; 4] = [
+    "vulnerabilities",
+    "misconfigurations",
+    "secrets",
+    "licenses",
+];
 
 pub fn parse(text: &str) -> Parsed {
     let doc = match YamlDoc::load(text) {
@@ -72,18 +77,25 @@ mod tests {
             ]
         );
         assert!(p.problems.is_empty());
-        assert_eq!(p.entries[0].at.pointer.as_deref(), Some("/vulnerabilities/0/id"));
+        assert_eq!(
+            p.entries[0].at.pointer.as_deref(),
+            Some("/vulnerabilities/0/id")
+        );
     }
 
     #[test]
     fn crlf_and_empty_lists() {
-        let p = parse("vulnerabilities:\r\n- id: CVE-1\r\n  expired_at: 2026-01-01\r\nsecrets:\r\nlicenses: []\r\n");
+        let p = parse(
+            "vulnerabilities:\r\n- id: CVE-1\r\n  expired_at: 2026-01-01\r\nsecrets:\r\nlicenses: []\r\n",
+        );
         assert_eq!(summary(&p), ["2:7 CVE-1 [2026-01-01@3:15]"]);
     }
 
     #[test]
     fn shapes_a_scanner_rejects_are_problems() {
-        let p = parse("vulnerabilities: CVE-1\nsecrets:\n  - id: 12\n  - id: X\n    expired_at: soon\n");
+        let p = parse(
+            "vulnerabilities: CVE-1\nsecrets:\n  - id: 12\n  - id: X\n    expired_at: soon\n",
+        );
         assert_eq!(summary(&p), ["4:9 X [bad:soon]"]);
         assert_eq!(
             problems(&p),
@@ -93,7 +105,10 @@ mod tests {
                 "P001 5:17 `expired_at` must be a date (YYYY-MM-DD) or an RFC 3339 timestamp",
             ]
         );
-        assert_eq!(problems(&parse("[a, b]")), ["P001 1:1 the file must be a mapping, not a list"]);
+        assert_eq!(
+            problems(&parse("[a, b]")),
+            ["P001 1:1 the file must be a mapping, not a list"]
+        );
         assert_eq!(problems(&parse("a: [")).len(), 1);
         assert_eq!(
             problems(&parse("vulnerabilities: []\nvulnerabilities: []\n")),

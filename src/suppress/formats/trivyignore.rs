@@ -105,7 +105,10 @@ mod tests {
     #[test]
     fn a_bad_expiry_is_a_problem_and_reads_as_none() {
         let p = parse("CVE-1 exp:2026-13-01\nCVE-2 exp:tomorrow\n");
-        assert_eq!(summary(&p), ["1:1 CVE-1 [bad:2026-13-01]", "2:1 CVE-2 [bad:tomorrow]"]);
+        assert_eq!(
+            summary(&p),
+            ["1:1 CVE-1 [bad:2026-13-01]", "2:1 CVE-2 [bad:tomorrow]"]
+        );
         assert_eq!(
             problems(&p),
             [
