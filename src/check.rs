@@ -241,7 +241,7 @@ fn unescape(segment: &str) -> String {
 
 /// Reads a file, refusing one over the size limit without reading it. One path lookup
 /// (the open); the size comes from the open file.
-fn read_limited(path: &Path) -> Result<Vec<u8>, (Code, String)> {
+pub fn read_limited(path: &Path) -> Result<Vec<u8>, (Code, String)> {
     use std::io::Read;
     let unreadable = |e: std::io::Error| (Code::P001, format!("cannot read file: {e}"));
     let mut file = std::fs::File::open(path).map_err(unreadable)?;
@@ -347,7 +347,7 @@ pub fn finish(
 /// cannot make locating, rendering or the output grow without bound.
 const MAX_FILE_DIAGNOSTICS: usize = 1000;
 
-fn cap_per_file(diagnostics: &mut Vec<Diagnostic>, config: &Config) {
+pub fn cap_per_file(diagnostics: &mut Vec<Diagnostic>, config: &Config) {
     let mut counts: HashMap<usize, usize> = HashMap::new();
     diagnostics.retain(|d| {
         let n = counts.entry(d.file).or_default();

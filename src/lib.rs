@@ -22,3 +22,4 @@ pub mod repo;
 pub mod rules;
 pub mod scanner;
 pub mod schema;
+pub mod suppress;

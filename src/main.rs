@@ -13,6 +13,7 @@ use foureyes::pr;
 use foureyes::render::{self, Report};
 use foureyes::rules::{self, Code};
 use foureyes::schema;
+use foureyes::suppress;
 use foureyes::{init, output};
 
 #[derive(Parser)]
@@ -54,6 +55,37 @@ enum Command {
         /// plus extensions without re-approval (G001) and deleted records (G002).
         #[arg(long, value_name = "REF")]
         base: Option<String>,
+    },
+    /// Audit the scanner ignore files of application repositories: every suppression must
+    /// be an approved, unexpired Exception of the governance repository. With --emit, print
+    /// a service's suppression file built from its approved Exceptions instead.
+    Suppressions {
+        /// Application repositories (or suppression files) to audit.
+        #[arg(default_value = ".")]
+        paths: Vec<PathBuf>,
+        /// The governance repository.
+        #[arg(long, value_name = "GOV")]
+        governance: PathBuf,
+        /// Put every file under this service.
+        #[arg(long, value_name = "ID", conflicts_with = "repository")]
+        service: Option<String>,
+        /// The application repository, instead of its `origin` remote.
+        #[arg(long, value_name = "OWNER/NAME")]
+        repository: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// The date to check against (YYYY-MM-DD); default $FOUREYES_TODAY, else today (UTC).
+        #[arg(long)]
+        today: Option<String>,
+        /// Exit 1 on warnings too.
+        #[arg(long)]
+        deny_warnings: bool,
+        /// Also write a SARIF report to FILE, whatever --format is.
+        #[arg(long, value_name = "FILE")]
+        output_sarif: Option<PathBuf>,
+        /// Print the suppression file of this scanner for --service instead of auditing.
+        #[arg(long, value_enum, value_name = "SCANNER", requires = "service")]
+        emit: Option<suppress::emit::Target>,
     },
     /// Scaffold a governance repository from the starter policies.
     Init {
@@ -163,6 +195,51 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 || (deny_warnings && report.count(Severity::Warning) > 0);
             // The process ends here: freeing every document one by one would only cost time.
             std::mem::forget((outcome.files, outcome.docs, outcome.exceptions, located));
+            Ok(ExitCode::from(u8::from(failed)))
+        }
+        Command::Suppressions {
+            paths,
+            governance,
+            service,
+            repository,
+            format,
+            today,
+            deny_warnings,
+            output_sarif,
+            emit,
+        } => {
+            let today = resolve_today(today)?;
+            let gov = suppress::load_governance(&governance, today)?;
+            if let (Some(target), Some(service)) = (emit, &service) {
+                suppress::Select::new(Some(service.clone()), None, &gov.routes)?;
+                print!("{}", suppress::emit::emit(&gov.backing, service, target));
+                return Ok(ExitCode::SUCCESS);
+            }
+            let select = suppress::Select::new(service, repository, &gov.routes)?;
+            let mut audit = suppress::audit(&paths, &gov, &select)?;
+            let located = locate::locate(&audit.files, std::mem::take(&mut audit.diagnostics));
+            let report = Report {
+                files: &audit.files,
+                documents: audit.entries,
+                diagnostics: &located,
+            };
+            // Code hosts name files from the repository root.
+            let from_root = audit.files_from_repo_root();
+            let rooted = Report {
+                files: &from_root,
+                ..report
+            };
+            let text = match format {
+                Format::Human => render::human::render(&report, render::human::use_color()),
+                Format::Json => render::json::render(&report),
+                Format::Sarif => render::sarif::render(&rooted, ""),
+                Format::Github => render::github::render(&rooted, ""),
+            };
+            let sarif = output_sarif.map(|f| (f, render::sarif::render(&rooted, "")));
+            output::write(sarif.as_ref().map(|(f, s)| (f.as_path(), s.as_str())), None)?;
+            let _ = std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes());
+            let failed = report.count(Severity::Error) > 0
+                || (deny_warnings && report.count(Severity::Warning) > 0);
             Ok(ExitCode::from(u8::from(failed)))
         }
         Command::Init { dir, force } => {

@@ -191,6 +191,9 @@ pub struct Service {
     pub criticality: L<Level4>,
     #[serde(default)]
     pub owners: L<Owners>,
+    /// Where its code lives: `OWNER/NAME`, optionally followed by a folder (§7).
+    #[serde(default)]
+    pub repositories: List<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -336,6 +339,9 @@ pub struct Finding {
     pub severity: L<Level4>,
     #[serde(default)]
     pub kev: L<bool>,
+    /// Other ids of the same vulnerability (GHSA, RUSTSEC, vendor ids).
+    #[serde(default)]
+    pub aliases: List<String>,
 }
 
 /// A list field that is absent or empty; a malformed one (a schema error) is not "none".

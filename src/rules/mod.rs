@@ -16,6 +16,7 @@ mod ownership;
 mod parsing;
 mod references;
 mod sla;
+mod suppressions;
 mod verification;
 
 macro_rules! codes {
@@ -45,6 +46,7 @@ codes! {
     E001 E002 E003 E004 E005 E006 E007 E008
     D001 D002
     G001 G002 G003
+    X001 X002 X003 X004
     F001 F002 F003 F004
 }
 
@@ -88,6 +90,7 @@ static FAMILIES: &[&[Rule]] = &[
     exceptions::RULES,
     deadlines::RULES,
     git::RULES,
+    suppressions::RULES,
     findings::RULES,
 ];
 
