@@ -10,6 +10,7 @@ pub mod codeowners;
 pub mod config;
 pub mod date;
 pub mod diagnostic;
+pub mod findings;
 pub mod init;
 pub mod kev;
 pub mod locate;

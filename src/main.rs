@@ -7,6 +7,7 @@ use foureyes::check;
 use foureyes::config::{self, Config};
 use foureyes::date::Date;
 use foureyes::diagnostic::Severity;
+use foureyes::findings;
 use foureyes::locate;
 use foureyes::model::Kind;
 use foureyes::pr;
@@ -86,6 +87,43 @@ enum Command {
         /// Print the suppression file of this scanner for --service instead of auditing.
         #[arg(long, value_enum, value_name = "SCANNER", requires = "service")]
         emit: Option<suppress::emit::Target>,
+    },
+    /// Hold scanner reports (SARIF, Trivy, Grype, OSV-Scanner JSON) against the governance
+    /// records of a service: every finding tracked, nothing marked fixed still detected.
+    #[command(group(clap::ArgGroup::new("which").required(true).args(["service", "repository"])))]
+    Findings {
+        /// Scanner reports, recognised by their content.
+        #[arg(required = true, value_name = "REPORT")]
+        reports: Vec<PathBuf>,
+        /// The governance repository.
+        #[arg(long, value_name = "GOV")]
+        governance: PathBuf,
+        /// The service the reports are about.
+        #[arg(long, value_name = "ID")]
+        service: Option<String>,
+        /// The repository the reports are about; its service is the one listing it.
+        #[arg(long, value_name = "OWNER/NAME")]
+        repository: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// The date to check against (YYYY-MM-DD); default $FOUREYES_TODAY, else today (UTC).
+        #[arg(long)]
+        today: Option<String>,
+        /// Exit 1 on warnings too.
+        #[arg(long)]
+        deny_warnings: bool,
+        /// The CISA KEV catalog (JSON); default the governance repository's `kev_catalog`.
+        #[arg(long, value_name = "FILE")]
+        kev_catalog: Option<PathBuf>,
+        /// Write an open Remediation for each untracked finding into DIR (never replacing a file).
+        #[arg(long, value_name = "DIR")]
+        write_records: Option<PathBuf>,
+        /// Also write a SARIF report to FILE, whatever --format is.
+        #[arg(long, value_name = "FILE")]
+        output_sarif: Option<PathBuf>,
+        /// Append a Markdown summary to FILE; default $GITHUB_STEP_SUMMARY when it is set.
+        #[arg(long, value_name = "FILE")]
+        summary: Option<PathBuf>,
     },
     /// Scaffold a governance repository from the starter policies.
     Init {
@@ -240,6 +278,83 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             let _ = std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes());
             let failed = report.count(Severity::Error) > 0
                 || (deny_warnings && report.count(Severity::Warning) > 0);
+            Ok(ExitCode::from(u8::from(failed)))
+        }
+        Command::Findings {
+            reports,
+            governance,
+            service,
+            repository,
+            format,
+            today,
+            deny_warnings,
+            kev_catalog,
+            write_records,
+            output_sarif,
+            summary,
+        } => {
+            let opts = findings::Options {
+                reports,
+                governance,
+                service,
+                repository,
+                today: resolve_today(today)?,
+                kev_catalog,
+            };
+            let mut outcome = findings::run(&opts)?;
+            if let Some(dir) = write_records {
+                let untracked = outcome.untracked();
+                // Beside the report on stdout, which stays parseable.
+                for line in
+                    findings::records::write(&dir, &outcome.service, &untracked, opts.today)?
+                {
+                    eprintln!("{}", render::human::clean(&line));
+                }
+            }
+            let located = locate::locate(&outcome.files, std::mem::take(&mut outcome.diagnostics));
+            let report = Report {
+                files: &outcome.files,
+                documents: outcome.findings.len(),
+                diagnostics: &located,
+            };
+            // Code hosts name files from the repository root.
+            let from_root: Vec<check::SourceFile> = outcome
+                .files
+                .iter()
+                .zip(&outcome.repo_paths)
+                .map(|(f, p)| check::SourceFile {
+                    rel: p.clone(),
+                    ..f.clone()
+                })
+                .collect();
+            let rooted = Report {
+                files: &from_root,
+                ..report
+            };
+            let text = match format {
+                Format::Human => render::human::render(&report, render::human::use_color()),
+                Format::Json => render::json::render(&report),
+                Format::Sarif => render::sarif::render(&rooted, ""),
+                Format::Github => render::github::render(&rooted, ""),
+            };
+            let sarif = output_sarif.map(|f| (f, render::sarif::render(&rooted, "")));
+            // Reports are built, not committed: no links into the repository.
+            let links = render::summary::Links {
+                prefix: "",
+                blob_url: None,
+            };
+            let summary = summary
+                .or_else(step_summary)
+                .map(|f| (f, render::summary::render(&rooted, &[], &links)));
+            output::write(
+                sarif.as_ref().map(|(f, s)| (f.as_path(), s.as_str())),
+                summary.as_ref().map(|(f, s)| (f.as_path(), s.as_str())),
+            )?;
+            let _ = std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes());
+            let failed = report.count(Severity::Error) > 0
+                || (deny_warnings && report.count(Severity::Warning) > 0);
+            // The process ends here: freeing a 100 MB report piece by piece would only cost time.
+            std::mem::forget((outcome, from_root, located));
             Ok(ExitCode::from(u8::from(failed)))
         }
         Command::Init { dir, force } => {

@@ -56,7 +56,7 @@ fn entry(c: &mut Cursor, out: &mut Vec<Detected>) -> R<()> {
     let id = super::required(vulnerability.id, "vulnerability.id", &pointer, offset)?;
     let kev = vulnerability.kev || related.iter().any(|r| r.kev);
     let aliases = related.into_iter().filter_map(|r| r.id).collect();
-    let (severity, stated) = from_word(vulnerability.severity.as_deref());
+    let (severity, stated) = from_word("severity", vulnerability.severity.as_deref());
     out.push(Detected {
         id,
         aliases,

@@ -62,10 +62,11 @@ pub struct Report {
     pub findings: Vec<Detected>,
 }
 
-/// A severity word: unknown (or none) counts as high, negligible as low.
-fn from_word(word: Option<&str>) -> (Level4, String) {
+/// A severity word of the field `field`: unknown (or none) counts as high, negligible as
+/// low.
+fn from_word(field: &str, word: Option<&str>) -> (Level4, String) {
     let Some(w) = word else {
-        return (Level4::High, "no severity".into());
+        return (Level4::High, format!("no {field}"));
     };
     let level = match w.to_ascii_lowercase().as_str() {
         "critical" => Level4::Critical,
@@ -73,7 +74,8 @@ fn from_word(word: Option<&str>) -> (Level4, String) {
         "low" | "negligible" => Level4::Low,
         _ => Level4::High,
     };
-    (level, w.to_string())
+    let shown: String = w.chars().take(40).collect();
+    (level, format!("{field} {shown}"))
 }
 
 /// A CVSS score: ≥ 9.0 critical, ≥ 7.0 high, ≥ 4.0 medium, else low.

@@ -64,7 +64,7 @@ fn trivy_results_vulnerabilities() {
             ),
         ]
     );
-    assert_eq!(r.findings[1].stated, "UNKNOWN");
+    assert_eq!(r.findings[1].stated, "Severity UNKNOWN");
 }
 
 #[test]

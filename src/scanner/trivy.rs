@@ -21,7 +21,7 @@ fn entry(c: &mut Cursor, out: &mut Vec<Detected>) -> R<()> {
         Ok(())
     })?;
     let id = super::required(id, "VulnerabilityID", &pointer, offset)?;
-    let (severity, stated) = from_word(severity.as_deref());
+    let (severity, stated) = from_word("Severity", severity.as_deref());
     out.push(Detected {
         id,
         aliases,
