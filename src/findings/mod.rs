@@ -58,15 +58,6 @@ pub enum KevSource {
     Catalog,
 }
 
-impl KevSource {
-    fn name(self) -> &'static str {
-        match self {
-            KevSource::Report => "report",
-            KevSource::Catalog => "catalog",
-        }
-    }
-}
-
 impl Finding {
     /// Every id, lower-cased: what records are matched against.
     fn keys(&self) -> impl Iterator<Item = String> + '_ {

@@ -12,10 +12,10 @@ fn entry(id: &str, aliases: &[&str], severity: Level4, kev: bool, at: usize) -> 
     }
 }
 
-fn merged(
-    entries: Vec<Detected>,
-    catalog: Option<&Catalog>,
-) -> Vec<(String, Vec<String>, Level4, Option<KevSource>, String)> {
+/// Id, aliases, severity, KEV source, and the worst entry's own words.
+type Merged = (String, Vec<String>, Level4, Option<KevSource>, String);
+
+fn merged(entries: Vec<Detected>, catalog: Option<&Catalog>) -> Vec<Merged> {
     let detected = entries
         .into_iter()
         .map(|d| (0, d, Pos::default()))
