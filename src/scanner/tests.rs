@@ -298,3 +298,36 @@ fn positions_count_lines_and_characters() {
         ]
     );
 }
+
+#[test]
+fn every_prefix_and_byte_flip_of_real_reports_reads_or_fails_cleanly() {
+    let reports = [
+        include_str!("../../fixtures/findings/reports/trivy.json"),
+        include_str!("../../fixtures/findings/reports/grype.json"),
+        include_str!("../../fixtures/findings/reports/osv.json"),
+        include_str!("../../fixtures/findings/reports/grype.sarif"),
+        include_str!("../../fixtures/findings/reports/osv.sarif"),
+    ];
+    for text in reports {
+        assert!(parse(text).is_ok());
+        for cut in (0..text.len())
+            .step_by(5)
+            .filter(|&i| text.is_char_boundary(i))
+        {
+            if let Err(e) = parse(&text[..cut]) {
+                assert!(e.index <= cut, "{e:?}");
+            }
+        }
+        let mut bytes = text.as_bytes().to_vec();
+        for i in (0..bytes.len()).step_by(17) {
+            let was = bytes[i];
+            for b in [b'"', b'{', b']', b'0', b'\\'] {
+                bytes[i] = b;
+                if let Ok(t) = std::str::from_utf8(&bytes) {
+                    let _ = parse(t);
+                }
+            }
+            bytes[i] = was;
+        }
+    }
+}
