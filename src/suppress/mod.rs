@@ -200,11 +200,19 @@ fn judge_file(
     let bytes = match bytes {
         Ok(b) if b.len() as u64 > parse::MAX_FILE_BYTES => {
             let msg = format!("file is larger than {} MiB", parse::MAX_FILE_BYTES >> 20);
-            return (source, 0, vec![Diagnostic::new(Code::P004, i, Loc::File, msg)]);
+            return (
+                source,
+                0,
+                vec![Diagnostic::new(Code::P004, i, Loc::File, msg)],
+            );
         }
         Ok(b) => b,
         Err((code, message)) => {
-            return (source, 0, vec![Diagnostic::new(code, i, Loc::File, message)]);
+            return (
+                source,
+                0,
+                vec![Diagnostic::new(code, i, Loc::File, message)],
+            );
         }
     };
     let text = match parse::decode(bytes) {
@@ -214,7 +222,11 @@ fn judge_file(
                 parse::Problem::Syntax { pos, message } => (Loc::At(pos), message),
                 _ => (Loc::File, "not text".to_string()),
             };
-            return (source, 0, vec![Diagnostic::new(Code::P001, i, loc, message)]);
+            return (
+                source,
+                0,
+                vec![Diagnostic::new(Code::P001, i, loc, message)],
+            );
         }
     };
     let parsed = format.parse(&text);
@@ -225,7 +237,13 @@ fn judge_file(
 
 /// Audits one file given as bytes, named `display`, all of it under `service`: what a
 /// fuzzer or a test feeds the parsers and rules.
-pub fn audit_bytes(display: &str, format: Format, bytes: Vec<u8>, service: &str, gov: &Governance) -> Audit {
+pub fn audit_bytes(
+    display: &str,
+    format: Format,
+    bytes: Vec<u8>,
+    service: &str,
+    gov: &Governance,
+) -> Audit {
     let owner = Owner::Service(service);
     let (file, entries, mut diagnostics) =
         judge_file(0, display, format, Ok(bytes), &owner, &gov.backing);
