@@ -149,8 +149,10 @@ pub fn audit(paths: &[PathBuf], gov: &Governance, select: &Select) -> Result<Aud
     for path in paths {
         found.extend(discover(path, gov, select)?);
     }
+    // A file reached from two paths is audited once, under the first.
+    let mut seen = std::collections::HashSet::new();
+    found.retain(|f| seen.insert(f.path.canonicalize().unwrap_or_else(|_| f.path.clone())));
     found.sort_by(|a, b| a.display.cmp(&b.display));
-    found.dedup_by(|a, b| a.display == b.display);
     let results: Vec<(SourceFile, usize, Vec<Diagnostic>)> = found
         .par_iter()
         .enumerate()
