@@ -262,7 +262,13 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 diagnostics: &located,
             };
             // Code hosts name files from the repository root.
-            let from_root = audit.files_from_repo_root();
+            let needs_root =
+                matches!(format, Format::Sarif | Format::Github) || output_sarif.is_some();
+            let from_root = if needs_root {
+                audit.files_from_repo_root()
+            } else {
+                Vec::new()
+            };
             let rooted = Report {
                 files: &from_root,
                 ..report
@@ -278,6 +284,8 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             let _ = std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes());
             let failed = report.count(Severity::Error) > 0
                 || (deny_warnings && report.count(Severity::Warning) > 0);
+            // As for check: freeing the governance documents one by one would only cost time.
+            std::mem::forget((gov, audit, located, from_root));
             Ok(ExitCode::from(u8::from(failed)))
         }
         Command::Findings {

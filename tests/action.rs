@@ -240,7 +240,7 @@ fn action_exits_2_when_the_check_cannot_run() {
 fn pre_commit_hook_has_the_required_fields() {
     let hooks = yaml(".pre-commit-hooks.yaml");
     let hooks = hooks.as_array().unwrap();
-    assert_eq!(hooks.len(), 1);
+    assert_eq!(hooks.len(), 2);
     let hook = &hooks[0];
     assert_eq!(hook["id"], "foureyes");
     assert!(hook["name"].is_string());
@@ -248,4 +248,61 @@ fn pre_commit_hook_has_the_required_fields() {
     assert_eq!(hook["language"], "rust");
     assert_eq!(hook["pass_filenames"], false);
     assert_eq!(hook["files"], "\\.ya?ml$");
+}
+
+#[test]
+fn pre_commit_hook_for_application_repositories() {
+    let hooks = yaml(".pre-commit-hooks.yaml");
+    let hook = &hooks[1];
+    assert_eq!(hook["id"], "foureyes-suppressions");
+    assert_eq!(hook["entry"], "foureyes suppressions");
+    assert_eq!(hook["language"], "rust");
+    assert_eq!(hook["pass_filenames"], false);
+    assert_eq!(
+        hook["files"],
+        r"(^|/)(\.trivyignore(\.ya?ml)?|osv-scanner\.toml|\.grype\.ya?ml|\.snyk|deny\.toml|\.cargo/audit\.toml)$"
+    );
+}
+
+#[test]
+fn action_runs_the_suppressions_command_on_an_application_repository() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = tmp.path().join("app");
+    common::copy_dir(
+        &manifest_dir().join("fixtures/suppressions/apps/x001-reasons"),
+        &app,
+    );
+    git2::Repository::init(&app)
+        .unwrap()
+        .remote("origin", "https://github.com/acme/payments.git")
+        .unwrap();
+    common::copy_dir(
+        &manifest_dir().join("fixtures/suppressions/gov"),
+        &tmp.path().join("governance"),
+    );
+    let inputs = [
+        ("command", "suppressions"),
+        ("path", "app"),
+        ("governance", "governance"),
+        ("args", "--today 2026-11-15"),
+        ("sarif-file", "suppressions.sarif"),
+    ];
+    let run = run_action(tmp.path(), &inputs);
+    assert_eq!(run.exit, 1, "{}", run.stdout);
+    assert_eq!(run.outputs, outputs("6", "0", "suppressions.sarif"));
+    assert!(
+        run.stdout
+            .contains("::error file=.trivyignore,line=2,col=1,"),
+        "{}",
+        run.stdout
+    );
+    assert!(tmp.path().join("suppressions.sarif").is_file());
+    // Without a governance repository it cannot run.
+    let run = run_action(tmp.path(), &[("command", "suppressions"), ("path", "app")]);
+    assert_eq!(run.exit, 2);
+    assert!(
+        run.stdout.contains("needs the governance input"),
+        "{}",
+        run.stdout
+    );
 }

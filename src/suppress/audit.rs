@@ -83,14 +83,14 @@ fn unbacked(file: usize, service: &str, id: &str, entry: &Entry, found: &Lookup)
     let mut reasons: Vec<String> = found
         .failing
         .iter()
-        .map(|e| match &e.state {
-            State::Revoked => format!("{} is revoked", e.id),
-            State::Expired(day) => format!("{} expired on {day}", e.id),
+        .filter_map(|e| match &e.state {
+            State::Revoked => Some(format!("{} is revoked", e.id)),
+            State::Expired(day) => Some(format!("{} expired on {day}", e.id)),
             State::Errors(codes) => {
                 let codes: Vec<&str> = codes.iter().map(|c| c.as_str()).collect();
-                format!("{} has errors: {}", e.id, codes.join(", "))
+                Some(format!("{} has errors: {}", e.id, codes.join(", ")))
             }
-            State::Backs => unreachable!("a backing Exception is not failing"),
+            State::Backs => None,
         })
         .collect();
     reasons.extend(found.elsewhere.iter().map(|e| match &e.service {

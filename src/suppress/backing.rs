@@ -81,7 +81,8 @@ impl Backing {
         }
         let mut exceptions = Vec::new();
         for doc in &outcome.docs {
-            let Body::Exception(e) = &doc.body else {
+            let (Body::Exception(e), Some(id)) = (&doc.body, &doc.id) else {
+                // An Exception without an id is an S001 error and backs nothing.
                 continue;
             };
             let mut errors: BTreeSet<Code> = doc_errors
@@ -122,13 +123,10 @@ impl Backing {
             let approvers = items(&e.approvals)
                 .filter_map(|(_, a)| a.by.get().cloned())
                 .collect();
-            let Some(id) = doc.id.clone() else {
-                continue; // an Exception without an id is an S001 error and backs nothing
-            };
             exceptions.push(Exception {
                 file: doc.file,
                 doc: doc.index,
-                id,
+                id: id.clone(),
                 service: e.service.get().cloned(),
                 finding_ids,
                 approvers,

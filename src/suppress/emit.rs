@@ -67,8 +67,9 @@ pub fn emit(backing: &Backing, service: &str, target: Target) -> String {
             }
             Target::Osv => {
                 out.push_str(&format!("\n[[IgnoredVulns]]\nid = {}\n", toml_string(id)));
+                // With an offset: a local date would be read in the scanner's time zone.
                 if let Some(until) = until {
-                    out.push_str(&format!("ignoreUntil = {until}\n"));
+                    out.push_str(&format!("ignoreUntil = {until}T00:00:00Z\n"));
                 }
                 out.push_str(&format!("reason = {}\n", toml_string(&reason)));
             }

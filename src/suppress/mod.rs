@@ -23,6 +23,7 @@ use crate::config::{self, Config};
 use crate::date::Date;
 use crate::diagnostic::{Diagnostic, Loc};
 use crate::parse;
+use crate::rules::Code;
 use audit::Owner;
 use backing::Backing;
 use formats::Format;
@@ -148,8 +149,10 @@ pub fn audit(paths: &[PathBuf], gov: &Governance, select: &Select) -> Result<Aud
     for path in paths {
         found.extend(discover(path, gov, select)?);
     }
+    // A file reached from two paths is audited once, under the first.
+    let mut seen = std::collections::HashSet::new();
+    found.retain(|f| seen.insert(f.path.canonicalize().unwrap_or_else(|_| f.path.clone())));
     found.sort_by(|a, b| a.display.cmp(&b.display));
-    found.dedup_by(|a, b| a.display == b.display);
     let results: Vec<(SourceFile, usize, Vec<Diagnostic>)> = found
         .par_iter()
         .enumerate()
@@ -172,13 +175,39 @@ pub fn audit(paths: &[PathBuf], gov: &Governance, select: &Select) -> Result<Aud
 }
 
 fn read_and_judge(i: usize, f: &Found, backing: &Backing) -> (SourceFile, usize, Vec<Diagnostic>) {
+    let owner = match &f.owner {
+        Placed::Service(s) => Owner::Service(s),
+        Placed::Unmapped(repo, folders) => Owner::Unmapped { repo, folders },
+    };
+    let bytes = check::read_limited(&f.path);
+    judge_file(i, &f.display, f.format, bytes, &owner, backing)
+}
+
+/// Decodes, parses and judges one file (index `i` in the report): its source, how many
+/// entries it has, and its diagnostics.
+fn judge_file(
+    i: usize,
+    display: &str,
+    format: Format,
+    bytes: Result<Vec<u8>, (Code, String)>,
+    owner: &Owner,
+    backing: &Backing,
+) -> (SourceFile, usize, Vec<Diagnostic>) {
     let mut source = SourceFile {
-        rel: f.display.clone(),
+        rel: display.to_string(),
         text: String::new(),
         yaml_docs: 0,
         checked: true,
     };
-    let bytes = match check::read_limited(&f.path) {
+    let bytes = match bytes {
+        Ok(b) if b.len() as u64 > parse::MAX_FILE_BYTES => {
+            let msg = format!("file is larger than {} MiB", parse::MAX_FILE_BYTES >> 20);
+            return (
+                source,
+                0,
+                vec![Diagnostic::new(Code::P004, i, Loc::File, msg)],
+            );
+        }
         Ok(b) => b,
         Err((code, message)) => {
             return (
@@ -195,18 +224,39 @@ fn read_and_judge(i: usize, f: &Found, backing: &Backing) -> (SourceFile, usize,
                 parse::Problem::Syntax { pos, message } => (Loc::At(pos), message),
                 _ => (Loc::File, "not text".to_string()),
             };
-            let d = Diagnostic::new(crate::rules::Code::P001, i, loc, message);
-            return (source, 0, vec![d]);
+            return (
+                source,
+                0,
+                vec![Diagnostic::new(Code::P001, i, loc, message)],
+            );
         }
     };
-    let parsed = f.format.parse(&text);
+    let parsed = format.parse(&text);
     source.text = text;
-    let owner = match &f.owner {
-        Placed::Service(s) => Owner::Service(s),
-        Placed::Unmapped(repo, folders) => Owner::Unmapped { repo, folders },
-    };
-    let diagnostics = audit::judge(i, f.format, &parsed, &owner, backing);
+    let diagnostics = audit::judge(i, format, &parsed, owner, backing);
     (source, parsed.entries.len(), diagnostics)
+}
+
+/// Audits one file given as bytes, named `display`, all of it under `service`: what a
+/// fuzzer or a test feeds the parsers and rules.
+pub fn audit_bytes(
+    display: &str,
+    format: Format,
+    bytes: Vec<u8>,
+    service: &str,
+    gov: &Governance,
+) -> Audit {
+    let owner = Owner::Service(service);
+    let (file, entries, mut diagnostics) =
+        judge_file(0, display, format, Ok(bytes), &owner, &gov.backing);
+    gov.config.apply(&mut diagnostics);
+    check::cap_per_file(&mut diagnostics, &gov.config);
+    Audit {
+        repo_paths: vec![file.rel.clone()],
+        files: vec![file],
+        entries,
+        diagnostics,
+    }
 }
 
 /// The suppression files under `path` (or `path` itself), with their services.

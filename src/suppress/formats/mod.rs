@@ -544,4 +544,89 @@ pub(crate) mod tests {
             }
         );
     }
+
+    /// Pieces of the seven formats, for generated texts that get past the first line.
+    const TOKENS: &[&str] = &[
+        "\n",
+        "\r\n",
+        " ",
+        "  - ",
+        "#",
+        "\"",
+        "'",
+        "[[IgnoredVulns]]\n",
+        "[[PackageOverrides]]\n",
+        "[advisories]\n",
+        "ignore = [",
+        "]",
+        "{",
+        "}",
+        ",",
+        "id = ",
+        "ignoreUntil = ",
+        "ignore = true",
+        "vulnerability.ignore = true",
+        "vulnerabilities:",
+        "ignore:",
+        "- vulnerability: ",
+        "id: ",
+        "expired_at: ",
+        "expires: ",
+        "exp:",
+        "CVE-2026-1001",
+        "RUSTSEC-2026-0006",
+        "name@1.0",
+        "2026-12-02",
+        "2026-12-02T00:00:00Z",
+        "é",
+        "\u{feff}",
+        "*",
+        ":",
+        "&a ",
+        "*a",
+        "\t",
+        "~1/",
+    ];
+
+    /// Every entry and problem lies inside the text, at a 1-based position.
+    fn well_placed(text: &str, p: &Parsed) {
+        let chars = text.chars().count() as u32;
+        let lines = text.matches('\n').count() as u32 + 1;
+        let spans = p
+            .entries
+            .iter()
+            .flat_map(|e| {
+                std::iter::once(&e.at).chain(e.expiries.iter().filter_map(|x| x.at.as_ref()))
+            })
+            .chain(p.problems.iter().filter_map(|x| x.at.as_ref()));
+        for at in spans {
+            for pos in [at.span.start, at.span.end] {
+                assert!(pos.line >= 1 && pos.col >= 1, "{pos:?}");
+                // YAML errors at the end of the text may name the line after it.
+                assert!(
+                    pos.line <= lines + 1 && pos.index <= chars,
+                    "{pos:?} in {text:?}"
+                );
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn no_format_panics_on_any_bytes(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..400)) {
+            if let Ok(text) = crate::parse::decode(bytes) {
+                for f in Format::ALL {
+                    well_placed(&text, &f.parse(&text));
+                }
+            }
+        }
+
+        #[test]
+        fn no_format_panics_on_generated_files(picks in proptest::collection::vec(0..TOKENS.len(), 0..60)) {
+            let text: String = picks.into_iter().map(|i| TOKENS[i]).collect();
+            for f in Format::ALL {
+                well_placed(&text, &f.parse(&text));
+            }
+        }
+    }
 }
