@@ -306,3 +306,71 @@ fn action_runs_the_suppressions_command_on_an_application_repository() {
         run.stdout
     );
 }
+
+#[test]
+fn action_runs_the_findings_command_on_scanner_reports() {
+    let tmp = tempfile::tempdir().unwrap();
+    common::copy_dir(&manifest_dir().join("fixtures/findings"), tmp.path());
+    let inputs = [
+        ("command", "findings"),
+        ("reports", "reports/*.json\n  reports/**/grype.sarif"),
+        ("governance", "gov"),
+        (
+            "args",
+            "--service payments-api --kev-catalog kev.json --today 2026-11-15",
+        ),
+        ("sarif-file", "findings.sarif"),
+    ];
+    let run = run_action(tmp.path(), &inputs);
+    assert_eq!(run.exit, 1, "{}", run.stdout);
+    // grype.json 2, osv.json 1, trivy.json 3, grype.sarif 1; EXC-2026-0002 is stale.
+    assert_eq!(run.outputs, outputs("7", "1", "findings.sarif"));
+    assert!(
+        run.stdout
+            .contains("::error file=reports/trivy.json,line=84,col=9,"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.summary.starts_with("## foureyes\n"), "{}", run.summary);
+    assert!(
+        run.summary
+            .contains("| F001 | untracked-finding | error | 4 |"),
+        "{}",
+        run.summary
+    );
+    assert!(tmp.path().join("findings.sarif").is_file());
+
+    // Without --service, the service is the one listing GITHUB_REPOSITORY.
+    let inputs = [
+        ("command", "findings"),
+        ("reports", "reports/trivy.json"),
+        ("governance", "gov"),
+    ];
+    let run = run_action(tmp.path(), &inputs);
+    assert_eq!(run.exit, 2);
+    let run = run_action(
+        tmp.path(),
+        &[
+            ("command", "findings"),
+            ("reports", "reports/*.xml"),
+            ("governance", "gov"),
+        ],
+    );
+    assert_eq!(run.exit, 2);
+    assert!(
+        run.stdout
+            .contains("::error::reports: no file matches reports/*.xml"),
+        "{}",
+        run.stdout
+    );
+    let run = run_action(
+        tmp.path(),
+        &[("command", "findings"), ("governance", "gov")],
+    );
+    assert_eq!(run.exit, 2);
+    assert!(
+        run.stdout.contains("needs the reports input"),
+        "{}",
+        run.stdout
+    );
+}
