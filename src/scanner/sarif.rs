@@ -204,9 +204,6 @@ fn run(c: &mut Cursor, out: &mut Vec<Detected>) -> R<()> {
             },
         };
         let mut aliases: Vec<String> = rule.map(|r| r.deprecated.clone()).unwrap_or_default();
-        if id != rule_id {
-            aliases.push(rule_id);
-        }
         aliases.retain(|a| *a != id);
         out.push(Detected {
             id,

@@ -213,7 +213,7 @@ fn sarif_grype_suffix_and_osv_deprecated_ids() {
             "RUSTSEC-2026-0001-regex"
         ]
     );
-    assert_eq!(grype.findings[0].aliases, ["CVE-2026-1-log4j-core"]);
+    assert!(grype.findings[0].aliases.is_empty());
     let osv = read(
         r#"{"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "osv-scanner", "rules": [
             {"id": "CVE-2022-24713", "deprecatedIds": ["CVE-2022-24713", "RUSTSEC-2022-0013", "GHSA-m5pq-gvj9-9vr8"]}]}},
