@@ -114,6 +114,10 @@ const NEED_HISTORY: &[&str] = &["G001", "G002"];
 /// runs their fixtures (fixtures/suppressions/apps).
 const SUPPRESSIONS: &[&str] = &["X001", "X002", "X003", "X004"];
 
+/// Rules of `foureyes findings`, about scanner reports: tests/findings.rs runs their
+/// fixtures (fixtures/findings).
+const FINDINGS: &[&str] = &["F001", "F002", "F003", "F004"];
+
 #[test]
 fn every_rule_has_a_fixture_that_triggers_it() {
     let out = Command::cargo_bin("foureyes")
@@ -124,7 +128,10 @@ fn every_rule_has_a_fixture_that_triggers_it() {
     let listing = String::from_utf8(out.stdout).unwrap();
     for code in listing.lines().filter_map(|l| l.split_whitespace().next()) {
         let dir = fixtures().join("rules").join(code);
-        if (NEED_HISTORY.contains(&code) && !dir.exists()) || SUPPRESSIONS.contains(&code) {
+        if (NEED_HISTORY.contains(&code) && !dir.exists())
+            || SUPPRESSIONS.contains(&code)
+            || FINDINGS.contains(&code)
+        {
             continue;
         }
         let expected = read_expected(&dir);
@@ -135,5 +142,27 @@ fn every_rule_has_a_fixture_that_triggers_it() {
                 .any(|l| l.starts_with(&format!("{code} "))),
             "fixtures/rules/{code} does not expect {code}"
         );
+    }
+}
+
+/// The whole JSON output of every fixture (messages, facts, records), reviewed once and
+/// kept: a wrong message or fact shows as a snapshot change.
+#[test]
+fn every_fixture_matches_its_json_snapshot() {
+    for dir in fixture_dirs() {
+        let expected = read_expected(&dir);
+        let output = Command::cargo_bin("foureyes")
+            .unwrap()
+            .arg("check")
+            .arg(&dir)
+            .args(&expected.args)
+            .args(["--format", "json"])
+            .env_remove("FOUREYES_TODAY")
+            .env_remove("GITHUB_STEP_SUMMARY")
+            .output()
+            .unwrap();
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        let text = String::from_utf8(output.stdout).unwrap();
+        insta::assert_snapshot!(format!("json_{name}"), text);
     }
 }

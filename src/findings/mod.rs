@@ -20,7 +20,7 @@ use crate::kev::Catalog;
 use crate::model::{self, Body, L, Level4, Model, RemediationStatus, items};
 use crate::parse::{Pos, Span};
 use crate::rules::Code;
-use crate::scanner::{self, Detected};
+use crate::scanner::{self, Detected, Format};
 use crate::suppress::backing::State;
 use crate::suppress::service::{Placement, RepoName};
 use crate::suppress::{self, Select};
@@ -56,6 +56,15 @@ pub struct Finding {
 pub enum KevSource {
     Report,
     Catalog,
+}
+
+impl KevSource {
+    fn name(self) -> &'static str {
+        match self {
+            KevSource::Report => "report",
+            KevSource::Catalog => "catalog",
+        }
+    }
 }
 
 impl Finding {
@@ -104,8 +113,10 @@ type TierOf = HashMap<(u32, bool), Option<(String, Option<i64>)>>;
 struct Rec {
     kind: model::Kind,
     id: String,
-    /// Its `finding.id`, as written.
+    /// Its `finding.id` and `finding.aliases`, as written.
     finding: String,
+    aliases: Vec<String>,
+    expires: Option<Date>,
     /// Index into `Outcome::files` once kept (F004 points into it).
     gov_file: usize,
     doc: usize,
@@ -138,9 +149,11 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
     let mut files = Vec::new();
     let mut repo_paths = Vec::new();
     let mut detected = Vec::new();
+    let mut formats = Vec::new();
     for (i, path) in opts.reports.iter().enumerate() {
         let shown = slashes(path);
         let (text, report) = scanner::read_file(path, &shown)?;
+        formats.push(report.format);
         let offsets: Vec<usize> = report.findings.iter().map(|f| f.offset).collect();
         let positions = scanner::positions(&text, &offsets);
         detected.extend(
@@ -156,11 +169,12 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
             text,
             yaml_docs: 1,
             checked: true,
+            records: Vec::new(),
         });
     }
     let findings = merge(detected, gov.catalog.as_ref());
     let first_gov = files.len();
-    let mut diagnostics = judge(&findings, &gov, first_gov);
+    let mut diagnostics = judge(&findings, &gov, &formats, first_gov);
     gov.config.apply(&mut diagnostics);
     for f in gov.files {
         repo_paths.push(format!("{}{}", gov.prefix, f.rel));
@@ -170,6 +184,7 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
             ..f
         });
     }
+    crate::check::attach_records(&files, &mut diagnostics);
     Ok(Outcome {
         service: gov.service,
         files,
@@ -282,6 +297,11 @@ fn governance(opts: &Options) -> Result<Gov, String> {
             kind,
             id: id.clone(),
             finding: finding.id.get().cloned().unwrap_or_default(),
+            aliases: items(&finding.aliases).map(|(_, a)| a.clone()).collect(),
+            expires: match body {
+                Body::Exception(e) => e.expires.get().copied(),
+                _ => None,
+            },
             gov_file,
             doc: doc.index,
             keys,
@@ -302,6 +322,7 @@ fn governance(opts: &Options) -> Result<Gov, String> {
                 text: String::new(),
                 yaml_docs: 0,
                 checked: false,
+                records: Vec::new(),
             },
         ));
     }
@@ -444,7 +465,7 @@ fn at_entry(f: &Finding) -> Loc {
 
 /// F001–F004 over the merged findings; `first_gov` is the file index of the first kept
 /// governance file.
-fn judge(findings: &[Finding], gov: &Gov, first_gov: usize) -> Vec<Diagnostic> {
+fn judge(findings: &[Finding], gov: &Gov, formats: &[Format], first_gov: usize) -> Vec<Diagnostic> {
     let mut by_key: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, r) in gov.records.iter().enumerate() {
         for k in &r.keys {
@@ -467,8 +488,9 @@ fn judge(findings: &[Finding], gov: &Gov, first_gov: usize) -> Vec<Diagnostic> {
         let records: Vec<&Rec> = tracking.iter().map(|&i| &gov.records[i]).collect();
         let remediated = records.iter().any(|r| r.kind == model::Kind::Remediation);
         let backed = records.iter().any(|r| r.state == Some(State::Backs));
+        let format = formats[f.file].name();
         if !remediated && !backed {
-            out.push(untracked(f, gov, &records));
+            out.push(untracked(f, gov, &records).fact("format", format));
         }
         for r in &records {
             let closed = matches!(
@@ -476,12 +498,12 @@ fn judge(findings: &[Finding], gov: &Gov, first_gov: usize) -> Vec<Diagnostic> {
                 Some(RemediationStatus::Completed | RemediationStatus::Closed)
             );
             if closed {
-                out.push(fixed_but_detected(f, service, r));
+                out.push(fixed_but_detected(f, service, r).fact("format", format));
             }
             if (r.kind == model::Kind::Remediation || r.covers)
-                && let Some(d) = understated(f, r)
+                && let Some(d) = understated(f, service, r)
             {
-                out.push(d);
+                out.push(d.fact("format", format));
             }
         }
     }
@@ -496,12 +518,12 @@ fn judge(findings: &[Finding], gov: &Gov, first_gov: usize) -> Vec<Diagnostic> {
                 pointer: "/metadata/id".into(),
                 key: false,
             };
-            out.push(Diagnostic::new(
-                Code::F004,
-                first_gov + r.gov_file,
-                loc,
-                msg,
-            ));
+            let d = Diagnostic::new(Code::F004, first_gov + r.gov_file, loc, msg)
+                .id_fact("service", service)
+                .id_fact("finding", r.finding.as_str())
+                .fact("aliases", r.aliases.clone())
+                .fact_opt("expires", r.expires.map(|d| d.to_string()));
+            out.push(d);
         }
     }
     out
@@ -527,18 +549,30 @@ fn untracked(f: &Finding, gov: &Gov, records: &[&Rec]) -> Diagnostic {
         Some((id, None)) => format!("it matches tier `{id}`"),
         None => "it matches no tier of the SLA policy".into(),
     };
+    let mut unbacked = Vec::new();
     let why: Vec<String> = records
         .iter()
         .filter_map(|r| {
+            let mut fact = serde_json::json!({"id": r.id});
             let reason = match r.state.as_ref()? {
                 State::Backs => return None,
-                State::Revoked => "it is revoked".to_string(),
-                State::Expired(day) => format!("it expired on {day}"),
+                State::Revoked => {
+                    fact["state"] = "revoked".into();
+                    "it is revoked".to_string()
+                }
+                State::Expired(day) => {
+                    fact["state"] = "expired".into();
+                    fact["expires"] = day.to_string().into();
+                    format!("it expired on {day}")
+                }
                 State::Errors(codes) => {
                     let codes: Vec<&str> = codes.iter().map(|c| c.as_str()).collect();
+                    fact["state"] = "errors".into();
+                    fact["errors"] = codes.clone().into();
                     format!("it has errors: {}", codes.join(", "))
                 }
             };
+            unbacked.push(fact);
             Some(format!("Exception {} does not back it ({reason})", r.id))
         })
         .collect();
@@ -552,7 +586,29 @@ fn untracked(f: &Finding, gov: &Gov, records: &[&Rec]) -> Diagnostic {
         describe(f),
         gov.service
     );
-    Diagnostic::new(Code::F001, f.file, at_entry(f), msg)
+    let (tier_id, days) = match tier {
+        Some((id, days)) => (Some(id), days),
+        None => (None, None),
+    };
+    finding_facts(
+        Diagnostic::new(Code::F001, f.file, at_entry(f), msg),
+        &gov.service,
+        f,
+    )
+    .fact_opt("tier", tier_id)
+    .fact_opt("remediate_within_days", days)
+    .fact("unbacked_exceptions", unbacked)
+}
+
+/// What every diagnostic at a finding says about it.
+fn finding_facts(d: Diagnostic, service: &str, f: &Finding) -> Diagnostic {
+    d.id_fact("service", service)
+        .id_fact("finding", f.id.as_str())
+        .fact("aliases", f.aliases.clone())
+        .fact("severity", level_name(f.severity))
+        .fact("reported", f.stated.as_str())
+        .fact("kev", f.kev.is_some())
+        .fact_opt("kev_source", f.kev.map(KevSource::name))
 }
 
 fn fixed_but_detected(f: &Finding, service: &str, r: &Rec) -> Diagnostic {
@@ -564,10 +620,16 @@ fn fixed_but_detected(f: &Finding, service: &str, r: &Rec) -> Diagnostic {
         "{} is still detected on {service}, but Remediation {} says `{status}`: the fix did not take; reopen it",
         f.id, r.id
     );
-    Diagnostic::new(Code::F002, f.file, at_entry(f), msg)
+    finding_facts(
+        Diagnostic::new(Code::F002, f.file, at_entry(f), msg),
+        service,
+        f,
+    )
+    .id_fact("record", r.id.as_str())
+    .fact("status", status)
 }
 
-fn understated(f: &Finding, r: &Rec) -> Option<Diagnostic> {
+fn understated(f: &Finding, service: &str, r: &Rec) -> Option<Diagnostic> {
     let lower = r.severity.filter(|s| s.bit() > f.severity.bit());
     let kev = f.kev.filter(|_| r.kev != Some(true));
     if lower.is_none() && kev.is_none() {
@@ -601,7 +663,15 @@ fn understated(f: &Finding, r: &Rec) -> Option<Diagnostic> {
         r.finding,
         parts.join(", and ")
     );
-    Some(Diagnostic::new(Code::F003, f.file, at_entry(f), msg))
+    let record = serde_json::json!({"kind": r.kind.name(), "id": r.id});
+    let d = Diagnostic::new(Code::F003, f.file, at_entry(f), msg);
+    Some(
+        finding_facts(d, service, f)
+            .id_fact("record", record)
+            .fact("recorded_finding", r.finding.as_str())
+            .fact_opt("recorded_severity", r.severity.map(level_name))
+            .fact_opt("recorded_kev", r.kev),
+    )
 }
 
 #[cfg(test)]
