@@ -233,6 +233,38 @@ fn governance(opts: &Options) -> Result<Gov, String> {
     let outcome = &gov.outcome;
     let paths = outcome.files.iter().map(|f| f.rel.as_str()).collect();
     let model = Model::build(&outcome.docs, opts.today, paths, None);
+    let tiers = tiers_of(&model, &service);
+    let records = records_of(&gov, &service, opts.today);
+    // F004 points at active Exceptions: keep their files (renumbered in order).
+    let mut kept: Vec<usize> = records
+        .iter()
+        .filter(|r| r.covers)
+        .map(|r| r.gov_file)
+        .collect();
+    kept.sort_unstable();
+    kept.dedup();
+    let records = records
+        .into_iter()
+        .map(|mut r| {
+            r.gov_file = kept.binary_search(&r.gov_file).unwrap_or(usize::MAX);
+            r
+        })
+        .collect();
+    let files = kept.iter().map(|&f| outcome.files[f].clone()).collect();
+    Ok(Gov {
+        service,
+        config: gov.config,
+        tiers,
+        records,
+        catalog,
+        shown: slashes(&opts.governance).trim_end_matches('/').to_string(),
+        prefix: crate::render::repo_prefix(&opts.governance),
+        files,
+    })
+}
+
+/// The tier each (severity, kev) of a finding on the service falls in.
+fn tiers_of(model: &Model, service: &String) -> TierOf {
     let mut tiers = TierOf::new();
     for severity in Level4::ALL {
         for kev in [false, true] {
@@ -241,13 +273,19 @@ fn governance(opts: &Options) -> Result<Gov, String> {
                 kev: L(Some(kev)),
                 ..Default::default()
             }));
-            let tier = model.governing_tier(Some(&service), &finding).map(|t| {
+            let tier = model.governing_tier(Some(service), &finding).map(|t| {
                 let id = t.id.get().cloned().unwrap_or_default();
                 (id, t.remediate_within_days.get().copied())
             });
             tiers.insert((severity.bit(), kev), tier);
         }
     }
+    tiers
+}
+
+/// The service's Exceptions and Remediations that name a finding; `gov_file` is still the
+/// file index in the governance repository.
+fn records_of(gov: &suppress::Governance, service: &str, today: Date) -> Vec<Rec> {
     let states: HashMap<(usize, usize), &State> = gov
         .backing
         .exceptions()
@@ -255,54 +293,59 @@ fn governance(opts: &Options) -> Result<Gov, String> {
         .map(|e| ((e.file, e.doc), &e.state))
         .collect();
     let mut records = Vec::new();
-    let mut kept: HashMap<usize, usize> = HashMap::new();
-    for doc in &outcome.docs {
-        let body = &doc.body;
-        let (kind, svc, finding) = match body {
-            Body::Exception(e) => (model::Kind::Exception, &e.service, &e.finding),
-            Body::Remediation(r) => (model::Kind::Remediation, &r.service, &r.finding),
+    for doc in &gov.outcome.docs {
+        let (kind, svc, finding, status, state, covers, expires) = match &doc.body {
+            Body::Exception(e) => {
+                let state = states.get(&(doc.file, doc.index)).map(|s| (*s).clone());
+                let expires = e.expires.get().copied();
+                let covers = e.covers(today);
+                (
+                    model::Kind::Exception,
+                    &e.service,
+                    &e.finding,
+                    None,
+                    state,
+                    covers,
+                    expires,
+                )
+            }
+            Body::Remediation(r) => {
+                let status = r.status.get().copied();
+                (
+                    model::Kind::Remediation,
+                    &r.service,
+                    &r.finding,
+                    status,
+                    None,
+                    false,
+                    None,
+                )
+            }
             _ => continue,
         };
         let (Some(id), Some(finding)) = (&doc.id, finding.get()) else {
             continue;
         };
-        if svc.get() != Some(&service) {
+        if svc.get().map(String::as_str) != Some(service) {
             continue;
         }
+        let aliases: Vec<String> = items(&finding.aliases).map(|(_, a)| a.clone()).collect();
         let mut keys: Vec<String> = finding
             .id
             .get()
             .into_iter()
-            .chain(items(&finding.aliases).map(|(_, a)| a))
+            .chain(&aliases)
             .map(|s| s.to_ascii_lowercase())
             .collect();
         keys.sort();
         keys.dedup();
-        let (status, state, covers) = match body {
-            Body::Remediation(r) => (r.status.get().copied(), None, false),
-            Body::Exception(e) => {
-                let state = states.get(&(doc.file, doc.index)).map(|s| (*s).clone());
-                (None, state, e.covers(opts.today))
-            }
-            _ => continue,
-        };
-        // F004 may point at an active Exception: keep its file.
-        let gov_file = if covers {
-            let next = kept.len();
-            *kept.entry(doc.file).or_insert(next)
-        } else {
-            usize::MAX
-        };
         records.push(Rec {
             kind,
             id: id.clone(),
             finding: finding.id.get().cloned().unwrap_or_default(),
-            aliases: items(&finding.aliases).map(|(_, a)| a.clone()).collect(),
-            expires: match body {
-                Body::Exception(e) => e.expires.get().copied(),
-                _ => None,
-            },
-            gov_file,
+            aliases,
+            expires,
+            gov_file: doc.file,
             doc: doc.index,
             keys,
             severity: finding.severity.get().copied(),
@@ -312,30 +355,7 @@ fn governance(opts: &Options) -> Result<Gov, String> {
             covers,
         });
     }
-    let mut files = vec![None; kept.len()];
-    let mut outcome = gov.outcome;
-    for (file, i) in kept {
-        files[i] = Some(std::mem::replace(
-            &mut outcome.files[file],
-            SourceFile {
-                rel: String::new(),
-                text: String::new(),
-                yaml_docs: 0,
-                checked: false,
-                records: Vec::new(),
-            },
-        ));
-    }
-    Ok(Gov {
-        service,
-        config: gov.config,
-        tiers,
-        records,
-        catalog,
-        shown: slashes(&opts.governance).trim_end_matches('/').to_string(),
-        prefix: crate::render::repo_prefix(&opts.governance),
-        files: files.into_iter().flatten().collect(),
-    })
+    records
 }
 
 /// The service of `--repository`: the one listing the whole repository, else the only one
