@@ -43,6 +43,7 @@ def main():
     pool = [f"CVE-{r.choice([2021, 2022, 2023, 2024, 2025])}-{r.randint(1000, 99999)}"
             for _ in range(max(1, n // 5))]
     vulns = []
+    vendor_ids = {}  # a CVE has the same distribution advisory wherever it appears
     for i in range(n):
         vid = tracked[i] if i < len(tracked) else r.choice(pool)
         pkg = r.choice(PKGS)
@@ -52,7 +53,7 @@ def main():
         desc = " ".join(r.choice(WORDS) for _ in range(r.randint(6, 18)))
         v = {
             "VulnerabilityID": vid,
-            "VendorIDs": [f"DSA-{r.randint(4000, 5999)}-1"] if r.random() < 0.2 else None,
+            "VendorIDs": vendor_ids.setdefault(vid, [f"DSA-{4000 + len(vendor_ids)}-1"] if r.random() < 0.2 else None),
             "PkgID": f"{pkg}@{ver}",
             "PkgName": pkg,
             "PkgIdentifier": {"PURL": f"pkg:apk/alpine/{pkg}@{ver}?arch=x86_64&distro=3.19.1",

@@ -324,30 +324,33 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 }
             }
             let located = locate::locate(&outcome.files, std::mem::take(&mut outcome.diagnostics));
+            let documents = outcome.findings.len();
             let report = Report {
                 files: &outcome.files,
-                documents: outcome.findings.len(),
+                documents,
                 diagnostics: &located,
             };
-            // Code hosts name files from the repository root.
-            let from_root: Vec<check::SourceFile> = outcome
-                .files
-                .iter()
-                .zip(&outcome.repo_paths)
-                .map(|(f, p)| check::SourceFile {
-                    rel: p.clone(),
-                    ..f.clone()
-                })
-                .collect();
-            let rooted = Report {
-                files: &from_root,
-                ..report
-            };
-            let text = match format {
+            let failed = report.count(Severity::Error) > 0
+                || (deny_warnings && report.count(Severity::Warning) > 0);
+            let shown = match format {
                 Format::Human => render::human::render(&report, render::human::use_color()),
                 Format::Json => render::json::render(&report)?,
+                Format::Sarif | Format::Github => String::new(),
+            };
+            // Code hosts name files from the repository root. The files are renamed in
+            // place: a copy would hold a second copy of every report's text.
+            for (f, p) in outcome.files.iter_mut().zip(&outcome.repo_paths) {
+                f.rel.clone_from(p);
+            }
+            let rooted = Report {
+                files: &outcome.files,
+                documents,
+                diagnostics: &located,
+            };
+            let text = match format {
                 Format::Sarif => render::sarif::render(&rooted, "")?,
                 Format::Github => render::github::render(&rooted, ""),
+                Format::Human | Format::Json => shown,
             };
             let sarif = match output_sarif {
                 Some(f) => Some((f, render::sarif::render(&rooted, "")?)),
@@ -366,10 +369,8 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 summary.as_ref().map(|(f, s)| (f.as_path(), s.as_str())),
             )?;
             let _ = std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes());
-            let failed = report.count(Severity::Error) > 0
-                || (deny_warnings && report.count(Severity::Warning) > 0);
             // The process ends here: freeing a 100 MB report piece by piece would only cost time.
-            std::mem::forget((outcome, from_root, located));
+            std::mem::forget((outcome, located));
             Ok(ExitCode::from(u8::from(failed)))
         }
         Command::Init { dir, force } => {
