@@ -23,4 +23,5 @@ pub mod repo;
 pub mod rules;
 pub mod scanner;
 pub mod schema;
+mod suggest;
 pub mod suppress;

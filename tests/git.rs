@@ -350,6 +350,20 @@ fn g002_a_record_in_a_file_that_no_longer_parses_is_not_deleted() {
 }
 
 #[test]
+fn g002_a_record_in_a_file_replaced_by_an_lfs_pointer_is_not_deleted() {
+    let r = Repo::forked();
+    r.write(
+        "remediations/REM-2026-0001.yaml",
+        "version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 612\n",
+    );
+    assert_run(
+        &pr(&r),
+        1,
+        &["P005 error remediations/REM-2026-0001.yaml - -"],
+    );
+}
+
+#[test]
 fn g001_a_revoked_exception_may_be_extended() {
     let r = Repo::forked();
     r.edit(

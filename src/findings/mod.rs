@@ -17,7 +17,9 @@ use crate::config::Config;
 use crate::date::Date;
 use crate::diagnostic::{Diagnostic, Loc};
 use crate::kev::Catalog;
-use crate::model::{self, Body, L, Level4, Model, RemediationStatus, items};
+use crate::model::{
+    self, Body, FindingClass, Given, Governing, Level4, Model, RemediationStatus, items,
+};
 use crate::parse::{Pos, Span};
 use crate::rules::Code;
 use crate::scanner::{self, Detected, Format};
@@ -106,8 +108,22 @@ impl Outcome {
     }
 }
 
-/// The SLA tier a finding of the service falls in: its id and remediation window.
-type TierOf = HashMap<(u32, bool), Option<(String, Option<i64>)>>;
+/// The SLA tier a finding of the service falls in, by (severity, kev).
+type TierOf = HashMap<(&'static str, bool), TierInfo>;
+
+#[derive(Debug, Clone)]
+enum TierInfo {
+    /// Its id and remediation window.
+    Tier(String, Option<i64>),
+    NoTier,
+    /// The policy's tier order or the service's criticality does not read.
+    Unknown,
+}
+
+/// Level4 lists critical first: a smaller position is worse.
+fn worse(a: Level4, b: Level4) -> bool {
+    (a as u8) < (b as u8)
+}
 
 /// A record of the service, as the rules need it.
 struct Rec {
@@ -264,20 +280,31 @@ fn governance(opts: &Options) -> Result<Gov, String> {
 }
 
 /// The tier each (severity, kev) of a finding on the service falls in.
-fn tiers_of(model: &Model, service: &String) -> TierOf {
+fn tiers_of(model: &Model, service: &str) -> TierOf {
+    let criticality = match model.services.get(service).map(|s| s.criticality) {
+        Some(Given::Valid(c)) => Some(Some(c)),
+        Some(Given::Missing) | None => Some(None),
+        Some(Given::Malformed) => None,
+    };
     let mut tiers = TierOf::new();
     for severity in Level4::ALL {
         for kev in [false, true] {
-            let finding = L(Some(model::Finding {
-                severity: L(Some(severity)),
-                kev: L(Some(kev)),
-                ..Default::default()
-            }));
-            let tier = model.governing_tier(Some(service), &finding).map(|t| {
-                let id = t.id.get().cloned().unwrap_or_default();
-                (id, t.remediate_within_days.get().copied())
+            let governing = criticality.map(|criticality| {
+                model.governing_class(FindingClass {
+                    kev,
+                    severity,
+                    criticality,
+                })
             });
-            tiers.insert((severity.bit(), kev), tier);
+            let tier = match governing {
+                Some(Governing::Tier(t)) => TierInfo::Tier(
+                    t.id.get().cloned().unwrap_or_default(),
+                    t.remediate_within_days.get().map(|d| d.get()),
+                ),
+                Some(Governing::NoTier) => TierInfo::NoTier,
+                Some(Governing::Unknown) | None => TierInfo::Unknown,
+            };
+            tiers.insert((severity.name(), kev), tier);
         }
     }
     tiers
@@ -349,7 +376,10 @@ fn records_of(gov: &suppress::Governance, service: &str, today: Date) -> Vec<Rec
             doc: doc.index,
             keys,
             severity: finding.severity.get().copied(),
-            kev: finding.kev.get().copied(),
+            kev: match finding.kev {
+                Given::Valid(k) => Some(k),
+                Given::Missing | Given::Malformed => None,
+            },
             status,
             state,
             covers,
@@ -441,7 +471,7 @@ pub fn merge(detected: Vec<(usize, Detected, Pos)>, catalog: Option<&Catalog>) -
             }
         }
         // Level4 orders critical first: a smaller bit is worse.
-        if d.severity.bit() < f.severity.bit() {
+        if worse(d.severity, f.severity) {
             f.severity = d.severity;
             f.stated = d.stated;
         }
@@ -460,15 +490,6 @@ pub fn merge(detected: Vec<(usize, Detected, Pos)>, catalog: Option<&Catalog>) -
         }
     }
     out
-}
-
-pub fn level_name(l: Level4) -> &'static str {
-    match l {
-        Level4::Critical => "critical",
-        Level4::High => "high",
-        Level4::Medium => "medium",
-        Level4::Low => "low",
-    }
 }
 
 /// The diagnostic location of a finding: its entry, one character wide.
@@ -555,19 +576,22 @@ fn describe(f: &Finding) -> String {
     } else {
         ""
     };
-    format!("{} ({}{kev})", f.id, level_name(f.severity))
+    format!("{} ({}{kev})", f.id, f.severity.name())
 }
 
 fn untracked(f: &Finding, gov: &Gov, records: &[&Rec]) -> Diagnostic {
     let tier = gov
         .tiers
-        .get(&(f.severity.bit(), f.kev.is_some()))
+        .get(&(f.severity.name(), f.kev.is_some()))
         .cloned()
-        .flatten();
+        .unwrap_or(TierInfo::Unknown);
     let window = match &tier {
-        Some((id, Some(days))) => format!("it matches tier `{id}`: remediate within {days} days"),
-        Some((id, None)) => format!("it matches tier `{id}`"),
-        None => "it matches no tier of the SLA policy".into(),
+        TierInfo::Tier(id, Some(days)) => {
+            format!("it matches tier `{id}`: remediate within {days} days")
+        }
+        TierInfo::Tier(id, None) => format!("it matches tier `{id}`"),
+        TierInfo::NoTier => "it matches no tier of the SLA policy".into(),
+        TierInfo::Unknown => "its tier is unknown (the SLA policy's tiers do not read)".into(),
     };
     let mut unbacked = Vec::new();
     let why: Vec<String> = records
@@ -607,8 +631,8 @@ fn untracked(f: &Finding, gov: &Gov, records: &[&Rec]) -> Diagnostic {
         gov.service
     );
     let (tier_id, days) = match tier {
-        Some((id, days)) => (Some(id), days),
-        None => (None, None),
+        TierInfo::Tier(id, days) => (Some(id), days),
+        TierInfo::NoTier | TierInfo::Unknown => (None, None),
     };
     finding_facts(
         Diagnostic::new(Code::F001, f.file, at_entry(f), msg),
@@ -625,7 +649,7 @@ fn finding_facts(d: Diagnostic, service: &str, f: &Finding) -> Diagnostic {
     d.id_fact("service", service)
         .id_fact("finding", f.id.as_str())
         .fact("aliases", f.aliases.clone())
-        .fact("severity", level_name(f.severity))
+        .fact("severity", f.severity.name())
         .fact("reported", f.stated.as_str())
         .fact("kev", f.kev.is_some())
         .fact_opt("kev_source", f.kev.map(KevSource::name))
@@ -650,7 +674,7 @@ fn fixed_but_detected(f: &Finding, service: &str, r: &Rec) -> Diagnostic {
 }
 
 fn understated(f: &Finding, service: &str, r: &Rec) -> Option<Diagnostic> {
-    let lower = r.severity.filter(|s| s.bit() > f.severity.bit());
+    let lower = r.severity.filter(|s| worse(f.severity, *s));
     let kev = f.kev.filter(|_| r.kev != Some(true));
     if lower.is_none() && kev.is_none() {
         return None;
@@ -659,8 +683,8 @@ fn understated(f: &Finding, service: &str, r: &Rec) -> Option<Diagnostic> {
     if let Some(s) = lower {
         parts.push(format!(
             "as {}, but the report says {} ({})",
-            level_name(s),
-            level_name(f.severity),
+            s.name(),
+            f.severity.name(),
             f.stated
         ));
     }
@@ -689,7 +713,7 @@ fn understated(f: &Finding, service: &str, r: &Rec) -> Option<Diagnostic> {
         finding_facts(d, service, f)
             .id_fact("record", record)
             .fact("recorded_finding", r.finding.as_str())
-            .fact_opt("recorded_severity", r.severity.map(level_name))
+            .fact_opt("recorded_severity", r.severity.map(Level4::name))
             .fact_opt("recorded_kev", r.kev),
     )
 }

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use std::io::Write;
 use std::path::Path;
 
-use super::{Finding, level_name};
+use super::Finding;
 use crate::date::Date;
 
 /// The longest `metadata.id` the schema allows.
@@ -93,7 +93,7 @@ pub fn remediation(id: &str, service: &str, f: &Finding, today: Date) -> String 
     }
     y.push_str(&format!(
         "    severity: {}\n    kev: {}\n  found_on: {today}\n  status: open\n",
-        level_name(f.severity),
+        f.severity.name(),
         f.kev.is_some()
     ));
     y

@@ -36,7 +36,7 @@ macro_rules! codes {
 }
 
 codes! {
-    P001 P002 P003 P004
+    P001 P002 P003 P004 P005
     S001
     R001 R002 R003 R004 R005 R006
     O001 O002 O003 O004 O005
@@ -50,7 +50,7 @@ codes! {
     F001 F002 F003 F004
 }
 
-pub type Check = fn(&Model, &mut Vec<Diagnostic>);
+pub(crate) type Check = fn(&Model, &mut Vec<Diagnostic>);
 
 pub struct Rule {
     pub code: Code,
@@ -58,7 +58,7 @@ pub struct Rule {
     pub severity: Severity,
     /// Markdown: what it checks, why, how to fix (with a before/after example).
     pub doc: &'static str,
-    pub check: Option<Check>,
+    pub(crate) check: Option<Check>,
 }
 
 impl Rule {
@@ -191,7 +191,7 @@ pub(crate) fn did_you_mean(suggestion: Option<&str>) -> String {
 
 /// Runs every rule with a check over the model. Each rule reports independently; the caller
 /// sorts the result.
-pub fn run(model: &Model) -> Vec<Diagnostic> {
+pub(crate) fn run(model: &Model) -> Vec<Diagnostic> {
     use rayon::prelude::*;
     all()
         .filter_map(|r| r.check)

@@ -120,7 +120,9 @@ fn outliving(
     let Some(expires) = found.expires() else {
         return Vec::new();
     };
-    let latest = expires.plus(1);
+    let Some(latest) = expires.plus(1) else {
+        return Vec::new();
+    };
     let Some(hint) = format.expiry_hint(latest) else {
         return Vec::new();
     };

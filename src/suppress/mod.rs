@@ -220,11 +220,8 @@ fn judge_file(
     };
     let text = match parse::decode(bytes) {
         Ok(t) => t,
-        Err(p) => {
-            let (loc, message) = match p {
-                parse::Problem::Syntax { pos, message } => (Loc::At(pos), message),
-                _ => (Loc::File, "not text".to_string()),
-            };
+        Err((pos, message)) => {
+            let loc = Loc::At(pos);
             return (
                 source,
                 0,
