@@ -1,6 +1,6 @@
 //! The pipeline: discover → parse → schema → model → rules. Produces symbolic diagnostics.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -9,7 +9,7 @@ use serde_json::Value;
 use crate::codeowners::{self, Codeowners};
 use crate::config::{self, Config};
 use crate::date::Date;
-use crate::diagnostic::{Diagnostic, Loc};
+use crate::diagnostic::{Diagnostic, Loc, Record};
 use crate::model::{Doc, Kind, Model};
 use crate::parse::{self, Problem};
 use crate::rules::{self, Code};
@@ -25,6 +25,9 @@ pub struct SourceFile {
     /// False for a file that only the base commit has: pull-request mode names it when a
     /// record was deleted with it, but it was not checked.
     pub checked: bool,
+    /// The record each YAML document of the file is (by document index), when it has a
+    /// known `kind` and a `metadata.id`.
+    pub records: Vec<Option<Record>>,
 }
 
 pub struct Outcome {
@@ -32,20 +35,37 @@ pub struct Outcome {
     /// The governance documents, typed.
     pub docs: Vec<Doc>,
     pub diagnostics: Vec<Diagnostic>,
-    pub exceptions: Vec<ExceptionInfo>,
 }
 
-/// What a report needs to list an expiring Exception beside its E002 diagnostic: the model
-/// that knows its risk owner does not outlive the check.
-pub struct ExceptionInfo {
-    pub file: usize,
-    /// Index among the file's YAML documents, as in `Diagnostic::doc`.
-    pub doc: usize,
-    pub id: Option<String>,
-    pub service: Option<String>,
-    pub expires: Option<Date>,
-    /// The team id the service names as its risk owner.
-    pub risk_owner: Option<String>,
+/// Gives each diagnostic on a document the record that document is.
+pub fn attach_records(files: &[SourceFile], diagnostics: &mut [Diagnostic]) {
+    for d in diagnostics {
+        if d.record.is_none()
+            && let Some(doc) = d.doc()
+        {
+            d.record = files[d.file].records.get(doc).cloned().flatten();
+        }
+    }
+}
+
+/// The records of a file's documents: kind and `metadata.id` as written, for every document
+/// that names a known kind (a look-alike reported as P003 too), numbered apart when the
+/// file repeats one (R005).
+fn records_of(docs: &[parse::Document]) -> Vec<Option<Record>> {
+    let mut seen: HashMap<(Kind, &str), usize> = HashMap::new();
+    docs.iter()
+        .map(|d| {
+            let kind = Kind::from_name(d.value.get("kind")?.as_str()?)?;
+            let id = d.value.get("metadata")?.get("id")?.as_str()?;
+            let n = seen.entry((kind, id)).or_default();
+            *n += 1;
+            Some(Record {
+                kind,
+                id: id.to_string(),
+                repeat: *n - 1,
+            })
+        })
+        .collect()
 }
 
 /// Lists the files to check under `root`, sorted by relative path. A symlink is never
@@ -129,6 +149,7 @@ pub fn check_file(index: usize, rel: String, input: Input) -> FileResult {
             text: String::new(),
             yaml_docs: 0,
             checked: true,
+            records: Vec::new(),
         },
         docs: Vec::new(),
         diagnostics: Vec::new(),
@@ -142,11 +163,18 @@ pub fn check_file(index: usize, rel: String, input: Input) -> FileResult {
     let bytes = match bytes {
         Ok(b) => b,
         Err((code, message)) => {
-            out.diagnostics.push(diag(code, Loc::File, message));
+            let d = diag(code, Loc::File, message);
+            let d = match code {
+                Code::P004 => d.id_fact("limit", "file_size"),
+                _ => d,
+            };
+            out.diagnostics.push(d);
             return out;
         }
     };
-    let problem = |p: Problem| match p {
+    // P002: how often each key was repeated so far, so that a third `a:` is its own problem.
+    let mut repeats: HashMap<(usize, String), usize> = HashMap::new();
+    let mut problem = |p: Problem| match p {
         Problem::Syntax { pos, message } => diag(Code::P001, Loc::At(pos), message),
         Problem::DuplicateKey {
             doc,
@@ -154,14 +182,21 @@ pub fn check_file(index: usize, rel: String, input: Input) -> FileResult {
             key_span,
         } => {
             let key = unescape(pointer.rsplit('/').next().unwrap_or_default());
+            let n = repeats.entry((doc, pointer.clone())).or_default();
+            *n += 1;
+            let occurrence = *n + 1;
             let loc = Loc::Exact {
                 doc,
                 pointer,
                 span: key_span,
             };
             diag(Code::P002, loc, format!("duplicate key `{key}`"))
+                .id_fact("key", key)
+                .id_fact("occurrence", occurrence)
         }
-        Problem::Limit { message } => diag(Code::P004, Loc::File, message),
+        Problem::Limit { message } => {
+            diag(Code::P004, Loc::File, message).id_fact("limit", "parse")
+        }
     };
     let text = match parse::decode(bytes) {
         Ok(t) => t,
@@ -173,6 +208,7 @@ pub fn check_file(index: usize, rel: String, input: Input) -> FileResult {
     let parsed = parse::parse(&text, false);
     out.source.text = text;
     out.source.yaml_docs = parsed.docs.len();
+    out.source.records = records_of(&parsed.docs);
     out.diagnostics
         .extend(parsed.problems.into_iter().map(problem));
     if out.diagnostics.iter().any(|d| d.code == Code::P004) {
@@ -193,8 +229,8 @@ pub fn check_file(index: usize, rel: String, input: Input) -> FileResult {
         }
         if api != "foureyes.dev/v1" {
             let msg = format!("unknown apiVersion `{api}`: this foureyes reads foureyes.dev/v1");
-            out.diagnostics
-                .push(diag(Code::P003, node("/apiVersion"), msg));
+            let d = diag(Code::P003, node("/apiVersion"), msg).id_fact("apiVersion", api);
+            out.diagnostics.push(d);
             continue;
         }
         let kind = match doc.value.get("kind") {
@@ -204,7 +240,8 @@ pub fn check_file(index: usize, rel: String, input: Input) -> FileResult {
                     let msg = format!(
                         "unknown kind `{k}`: expected one of People, Team, OwnershipMap, SlaPolicy, Exception, Remediation"
                     );
-                    out.diagnostics.push(diag(Code::P003, node("/kind"), msg));
+                    let d = diag(Code::P003, node("/kind"), msg).id_fact("kind", k.as_str());
+                    out.diagnostics.push(d);
                     continue;
                 }
             },
@@ -228,7 +265,8 @@ pub fn check_file(index: usize, rel: String, input: Input) -> FileResult {
                 pointer: v.pointer,
                 key: v.key,
             };
-            out.diagnostics.push(diag(Code::S001, loc, v.message));
+            out.diagnostics
+                .push(diag(Code::S001, loc, v.message).with_facts(v.facts));
         }
         out.docs.push(Doc::from_value(index, n, kind, &doc.value));
     }
@@ -316,30 +354,12 @@ pub fn finish(
     let model = Model::build(&docs, today, paths, codeowners);
     diagnostics.extend(rules::run(&model));
     config.apply(&mut diagnostics);
-    // Only the exceptions E002 reports as expiring are listed (in the step summary).
-    let expiring: HashSet<(usize, usize)> = diagnostics
-        .iter()
-        .filter(|d| d.code == Code::E002)
-        .filter_map(|d| Some((d.file, d.doc()?)))
-        .collect();
-    let exceptions = model
-        .exceptions()
-        .filter(|(doc, _)| expiring.contains(&(doc.file, doc.index)))
-        .map(|(doc, e)| ExceptionInfo {
-            file: doc.file,
-            doc: doc.index,
-            id: doc.id.clone(),
-            service: e.service.get().cloned(),
-            expires: e.expires.get().copied(),
-            risk_owner: model.risk_owner(e.service.get()).map(String::from),
-        })
-        .collect();
     cap_per_file(&mut diagnostics, config);
+    attach_records(&files, &mut diagnostics);
     Outcome {
         files,
         docs,
         diagnostics,
-        exceptions,
     }
 }
 
@@ -366,7 +386,7 @@ pub fn cap_per_file(diagnostics: &mut Vec<Diagnostic>, config: &Config) {
             let msg = format!(
                 "more than {MAX_FILE_DIAGNOSTICS} diagnostics in this file: only the first {MAX_FILE_DIAGNOSTICS} are reported"
             );
-            Diagnostic::new(Code::P004, file, Loc::File, msg)
+            Diagnostic::new(Code::P004, file, Loc::File, msg).id_fact("limit", "diagnostics")
         })
         .collect();
     config.apply(&mut notes);

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::check::SourceFile;
-use crate::diagnostic::{Diagnostic, Loc};
+use crate::diagnostic::{Diagnostic, Loc, Related};
 use crate::parse::{self, Pos, Span, SpanMap};
 
 /// A byte range in a file's text, with the 1-based line and column of its start.
@@ -45,8 +45,17 @@ pub struct Located {
     pub diag: Diagnostic,
     /// None for file-level diagnostics.
     pub place: Option<Place>,
-    /// The other party's nodes, with labels.
-    pub related: Vec<(Place, String)>,
+    /// The nodes that explain it (the other party, the first definition), with labels.
+    pub related: Vec<RelatedPlace>,
+}
+
+pub struct RelatedPlace {
+    /// The file the node is in: this diagnostic's, or another.
+    pub file: usize,
+    /// Its document in that file.
+    pub doc: usize,
+    pub place: Place,
+    pub label: String,
 }
 
 /// Character index → byte offset, computed once per file so that many diagnostics in a big
@@ -112,45 +121,90 @@ fn lookup(spans: &SpanMap, pointer: &str, key: bool) -> Option<Span> {
     }
 }
 
+/// The spans of a file's documents, parsed again for locating.
+fn spans_of(file: &SourceFile) -> Vec<SpanMap> {
+    parse::parse(&file.text, true)
+        .docs
+        .into_iter()
+        .map(|d| d.spans)
+        .collect()
+}
+
+fn node_place(
+    docs: &[SpanMap],
+    offsets: &Offsets,
+    doc: usize,
+    pointer: &str,
+    key: bool,
+) -> Option<Place> {
+    lookup(docs.get(doc)?, pointer, key).map(|s| offsets.place(s))
+}
+
 pub fn locate(files: &[SourceFile], diagnostics: Vec<Diagnostic>) -> Vec<Located> {
     let mut by_file: BTreeMap<usize, Vec<Diagnostic>> = BTreeMap::new();
     for d in diagnostics {
         by_file.entry(d.file).or_default().push(d);
     }
     let mut out = Vec::new();
+    // Related nodes in other files: (index in `out`, the node), located once all files are.
+    let mut elsewhere: BTreeMap<usize, Vec<(usize, Related)>> = BTreeMap::new();
     for (file, diags) in by_file {
         let text = &files[file].text;
         let offsets = Offsets::new(text);
-        let needs_spans = diags.iter().any(|d| matches!(d.loc, Loc::Node { .. }));
+        let needs_spans = diags
+            .iter()
+            .any(|d| matches!(d.loc, Loc::Node { .. }) || d.related.iter().any(|r| r.file == file));
         let docs = if needs_spans {
-            parse::parse(text, true).docs
+            spans_of(&files[file])
         } else {
             Vec::new()
         };
-        let node = |doc: usize, pointer: &str, key: bool| {
-            let spans = &docs.get(doc)?.spans;
-            lookup(spans, pointer, key).map(|s| offsets.place(s))
-        };
-        for d in diags {
+        for mut d in diags {
             let place = match &d.loc {
                 Loc::File => None,
                 Loc::At(pos) => Some(offsets.point(*pos)),
                 Loc::Exact { span, .. } => Some(offsets.place(*span)),
-                Loc::Node { doc, pointer, key } => node(*doc, pointer, *key),
+                Loc::Node { doc, pointer, key } => node_place(&docs, &offsets, *doc, pointer, *key),
             };
-            let related = match d.doc() {
-                Some(doc) => d
-                    .related
-                    .iter()
-                    .filter_map(|(p, label)| Some((node(doc, p, false)?, label.clone())))
-                    .collect(),
-                None => Vec::new(),
-            };
+            let mut related = Vec::new();
+            for r in std::mem::take(&mut d.related) {
+                if r.file != file {
+                    elsewhere
+                        .entry(r.file)
+                        .or_default()
+                        .push((out.len(), r.clone()));
+                } else if let Some(place) = node_place(&docs, &offsets, r.doc, &r.pointer, false) {
+                    related.push(RelatedPlace {
+                        file,
+                        doc: r.doc,
+                        place,
+                        label: r.label.clone(),
+                    });
+                }
+                d.related.push(r);
+            }
             out.push(Located {
                 diag: d,
                 place,
                 related,
             });
+        }
+    }
+    for (file, wanted) in elsewhere {
+        let Some(source) = files.get(file) else {
+            continue;
+        };
+        let offsets = Offsets::new(&source.text);
+        let docs = spans_of(source);
+        for (i, r) in wanted {
+            if let Some(place) = node_place(&docs, &offsets, r.doc, &r.pointer, false) {
+                out[i].related.push(RelatedPlace {
+                    file,
+                    doc: r.doc,
+                    place,
+                    label: r.label,
+                });
+            }
         }
     }
     out.sort_by(|a, b| {

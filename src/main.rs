@@ -168,21 +168,22 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             let prefix = render::repo_prefix(&path);
             let text = match format {
                 Format::Human => render::human::render(&report, render::human::use_color()),
-                Format::Json => render::json::render(&report),
-                Format::Sarif => render::sarif::render(&report, &prefix),
+                Format::Json => render::json::render(&report)?,
+                Format::Sarif => render::sarif::render(&report, &prefix)?,
                 Format::Github => render::github::render(&report, &prefix),
             };
-            let sarif = output_sarif.map(|f| match format {
-                Format::Sarif => (f, text.clone()),
-                _ => (f, render::sarif::render(&report, &prefix)),
-            });
+            let sarif = match (output_sarif, format) {
+                (Some(f), Format::Sarif) => Some((f, text.clone())),
+                (Some(f), _) => Some((f, render::sarif::render(&report, &prefix)?)),
+                (None, _) => None,
+            };
             let summary = summary.or_else(step_summary).map(|f| {
                 let blob_url = blob_url();
                 let links = render::summary::Links {
                     prefix: &prefix,
                     blob_url: blob_url.as_deref(),
                 };
-                let md = render::summary::render(&report, &outcome.exceptions, &links);
+                let md = render::summary::render(&report, &links);
                 (f, md)
             });
             output::write(
@@ -194,7 +195,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             let failed = report.count(Severity::Error) > 0
                 || (deny_warnings && report.count(Severity::Warning) > 0);
             // The process ends here: freeing every document one by one would only cost time.
-            std::mem::forget((outcome.files, outcome.docs, outcome.exceptions, located));
+            std::mem::forget((outcome.files, outcome.docs, located));
             Ok(ExitCode::from(u8::from(failed)))
         }
         Command::Suppressions {
@@ -237,11 +238,14 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             };
             let text = match format {
                 Format::Human => render::human::render(&report, render::human::use_color()),
-                Format::Json => render::json::render(&report),
-                Format::Sarif => render::sarif::render(&rooted, ""),
+                Format::Json => render::json::render(&report)?,
+                Format::Sarif => render::sarif::render(&rooted, "")?,
                 Format::Github => render::github::render(&rooted, ""),
             };
-            let sarif = output_sarif.map(|f| (f, render::sarif::render(&rooted, "")));
+            let sarif = match output_sarif {
+                Some(f) => Some((f, render::sarif::render(&rooted, "")?)),
+                None => None,
+            };
             output::write(sarif.as_ref().map(|(f, s)| (f.as_path(), s.as_str())), None)?;
             let _ = std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes());
             let failed = report.count(Severity::Error) > 0
@@ -300,7 +304,9 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                             )
                         })
                         .collect();
-                    println!("{}", serde_json::to_string_pretty(&all).unwrap_or_default());
+                    let text = serde_json::to_string_pretty(&all)
+                        .map_err(|e| format!("cannot write the schemas: {e}"))?;
+                    println!("{text}");
                 }
             }
             Ok(ExitCode::SUCCESS)

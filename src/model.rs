@@ -110,6 +110,15 @@ pub enum Level4 {
 impl Level4 {
     pub const ALL: [Level4; 4] = [Level4::Critical, Level4::High, Level4::Medium, Level4::Low];
 
+    pub fn name(self) -> &'static str {
+        match self {
+            Level4::Critical => "critical",
+            Level4::High => "high",
+            Level4::Medium => "medium",
+            Level4::Low => "low",
+        }
+    }
+
     /// Bit index for match sets.
     pub fn bit(self) -> u32 {
         self as u32
@@ -133,6 +142,8 @@ pub struct Metadata {
 pub struct PersonDoc {
     #[serde(default)]
     pub id: L<String>,
+    #[serde(default)]
+    pub name: L<String>,
     #[serde(default)]
     pub emails: List<String>,
     #[serde(default)]
@@ -573,6 +584,8 @@ pub struct Model<'a> {
     pub docs: &'a [Doc],
     pub today: Date,
     person_ids: HashMap<&'a str, PersonId>,
+    /// The entry that defined each person (the first of equal ids), by [`PersonId`].
+    people: Vec<&'a PersonDoc>,
     emails: HashMap<String, PersonId>,
     handles: HashMap<String, PersonId>,
     pub teams: HashMap<&'a str, Team<'a>>,
@@ -609,6 +622,7 @@ impl<'a> Model<'a> {
             docs,
             today,
             person_ids: HashMap::new(),
+            people: Vec::new(),
             emails: HashMap::new(),
             handles: HashMap::new(),
             teams: HashMap::new(),
@@ -620,21 +634,18 @@ impl<'a> Model<'a> {
             tier_ids: HashMap::new(),
             governing: Vec::new(),
         };
-        let mut next_person = 0;
         for (d, doc) in docs.iter().enumerate() {
             match &doc.body {
                 Body::People(p) => {
                     for (_, person) in items(&p.people) {
+                        let next = m.people.len();
                         let pid = match person.id.get() {
-                            Some(id) => *m.person_ids.entry(id.as_str()).or_insert_with(|| {
-                                next_person += 1;
-                                next_person - 1
-                            }),
-                            None => {
-                                next_person += 1;
-                                next_person - 1
-                            }
+                            Some(id) => *m.person_ids.entry(id.as_str()).or_insert(next),
+                            None => next,
                         };
+                        if pid == next {
+                            m.people.push(person);
+                        }
                         for (_, e) in items(&person.emails) {
                             m.emails.entry(e.to_lowercase()).or_insert(pid);
                         }
@@ -709,6 +720,11 @@ impl<'a> Model<'a> {
         } else {
             self.person_ids.get(r).copied()
         }
+    }
+
+    /// The People entry of a resolved person.
+    pub fn person_entry(&self, p: PersonId) -> Option<&'a PersonDoc> {
+        self.people.get(p).copied()
     }
 
     /// The tiers of the governing policy, with their indexes.

@@ -14,7 +14,7 @@ use crate::codeowners;
 use crate::config::{self, Config};
 use crate::date::Date;
 use crate::diagnostic::Severity::Warning;
-use crate::diagnostic::{Diagnostic, Loc};
+use crate::diagnostic::{Diagnostic, Loc, Record};
 use crate::model::{Body, Doc, ExceptionSpec, Kind, items};
 use crate::repo;
 use crate::rules::Code;
@@ -184,11 +184,9 @@ fn base_files(
     Ok(found)
 }
 
-/// Diagnostics are the same finding on both sides when code, file, pointer and message agree.
-type Key<'a> = (Code, &'a str, Option<&'a str>, &'a str);
-
-fn key<'a>(files: &'a [SourceFile], d: &'a Diagnostic) -> Key<'a> {
-    (d.code, &files[d.file].rel, d.pointer(), &d.message)
+/// Diagnostics are the same finding on both sides when their identities agree.
+fn key(files: &[SourceFile], d: &Diagnostic) -> String {
+    d.identity(&files[d.file].rel)
 }
 
 fn compare(head: Outcome, base: Outcome, config: &Config, today: Date) -> Outcome {
@@ -196,7 +194,6 @@ fn compare(head: Outcome, base: Outcome, config: &Config, today: Date) -> Outcom
         mut files,
         docs,
         diagnostics,
-        exceptions,
     } = head;
     // Files whose documents could not all be read: a record missing there is unknown, not
     // deleted (P001, P003 or P004 already says why).
@@ -205,7 +202,7 @@ fn compare(head: Outcome, base: Outcome, config: &Config, today: Date) -> Outcom
         .filter(|d| matches!(d.code, Code::P001 | Code::P003 | Code::P004))
         .map(|d| files[d.file].rel.clone())
         .collect();
-    let mut seen: HashMap<Key, usize> = HashMap::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
     for d in &base.diagnostics {
         *seen.entry(key(&base.files, d)).or_default() += 1;
     }
@@ -242,7 +239,7 @@ fn compare(head: Outcome, base: Outcome, config: &Config, today: Date) -> Outcom
         if unreadable.contains(rel) {
             continue;
         }
-        let d = match &b.body {
+        let mut d = match &b.body {
             Body::Remediation(_) => {
                 let msg = format!(
                     "Remediation `{id}` was deleted: it is audit evidence of who fixed the finding and who verified it; keep the record"
@@ -256,18 +253,25 @@ fn compare(head: Outcome, base: Outcome, config: &Config, today: Date) -> Outcom
                 );
                 Diagnostic::new(Code::G002, file_index(&mut files, rel), Loc::File, msg)
                     .with_severity(Warning)
+                    .fact("expires", expires)
             }
             _ => continue,
         };
+        // The file may be gone: the record names itself.
+        d.record = Some(Record {
+            kind: b.kind(),
+            id: id.to_string(),
+            repeat: 0,
+        });
         history.push(d);
     }
+    check::attach_records(&files, &mut history);
     config.apply(&mut history);
     new.extend(history);
     Outcome {
         files,
         docs,
         diagnostics: new,
-        exceptions,
     }
 }
 
@@ -298,6 +302,7 @@ fn file_index(files: &mut Vec<SourceFile>, rel: &str) -> usize {
         text: String::new(),
         yaml_docs: 0,
         checked: false,
+        records: Vec::new(),
     });
     files.len() - 1
 }
@@ -311,32 +316,43 @@ fn extension(base: &Doc, head: &Doc, id: &str) -> Option<Diagnostic> {
     if !h.active() {
         return None; // a revoked exception accepts nothing, however long
     }
-    let mut changes: Vec<(&str, String)> = Vec::new();
+    // (pointer, field, from, to, how to say it)
+    let mut changes: Vec<(&str, &str, String, String, String)> = Vec::new();
     if let (Some(was), Some(now)) = (b.expires.get(), h.expires.get())
         && now > was
     {
+        let text = format!("`expires` moved from {was} to {now}");
         changes.push((
             "/spec/expires",
-            format!("`expires` moved from {was} to {now}"),
+            "expires",
+            was.to_string(),
+            now.to_string(),
+            text,
         ));
     }
     if let (Some(was), Some(now)) = (b.service.get(), h.service.get())
         && was != now
     {
-        changes.push((
-            "/spec/service",
-            format!("`service` changed from `{was}` to `{now}`"),
-        ));
+        let text = format!("`service` changed from `{was}` to `{now}`");
+        changes.push(("/spec/service", "service", was.clone(), now.clone(), text));
     }
     if let (Some(was), Some(now)) = (finding_id(b), finding_id(h))
         && was != now
     {
+        let text = format!("`finding.id` changed from `{was}` to `{now}`");
         changes.push((
             "/spec/finding/id",
-            format!("`finding.id` changed from `{was}` to `{now}`"),
+            "finding.id",
+            was.clone(),
+            now.clone(),
+            text,
         ));
     }
-    let (pointer, _) = changes.first()?;
+    let &(pointer, ..) = changes.first()?;
+    let changed: Vec<serde_json::Value> = changes
+        .iter()
+        .map(|(_, field, from, to, _)| serde_json::json!({"field": field, "from": from, "to": to}))
+        .collect();
     let latest = b.granted_on();
     let reapproved = items(&h.approvals)
         .filter_map(|(_, a)| a.on.get())
@@ -348,12 +364,15 @@ fn extension(base: &Doc, head: &Doc, id: &str) -> Option<Diagnostic> {
         Some(l) => format!("no approval is dated after {l}, the latest at base"),
         None => "no approval is dated".into(),
     };
-    let what: Vec<&str> = changes.iter().map(|(_, c)| c.as_str()).collect();
+    let what: Vec<&str> = changes.iter().map(|c| c.4.as_str()).collect();
     let msg = format!(
         "Exception `{id}`: {}, but {since}: the risk owners must approve the change",
         what.join(" and ")
     );
-    Some(Diagnostic::at(Code::G001, head, *pointer, msg))
+    let d = Diagnostic::at(Code::G001, head, pointer, msg)
+        .fact("changes", changed)
+        .fact_opt("base_granted_on", latest.map(|l| l.to_string()));
+    Some(d)
 }
 
 fn finding_id(e: &ExceptionSpec) -> Option<&String> {

@@ -6,6 +6,7 @@ use jsonschema::Validator;
 use jsonschema::error::ValidationErrorKind;
 use serde_json::Value;
 
+use crate::diagnostic::Facts;
 use crate::model::Kind;
 use crate::parse::escape_into;
 
@@ -37,6 +38,9 @@ pub struct Violation {
     pub pointer: String,
     pub key: bool,
     pub message: String,
+    /// The schema keyword and location that failed (identity), the field it names, the
+    /// allowed values of an enum.
+    pub facts: Facts,
 }
 
 pub fn validate(kind: Kind, value: &Value) -> Vec<Violation> {
@@ -47,6 +51,9 @@ pub fn validate(kind: Kind, value: &Value) -> Vec<Violation> {
     let mut out = Vec::new();
     for e in v.iter_errors(value) {
         let at = e.instance_path().as_str().to_string();
+        let facts = Facts::default()
+            .id("keyword", e.kind().keyword())
+            .id("schema_path", e.schema_path().as_str());
         match e.kind() {
             // One violation per unknown key, pointing at the key.
             ValidationErrorKind::AdditionalProperties { unexpected } => {
@@ -58,21 +65,30 @@ pub fn validate(kind: Kind, value: &Value) -> Vec<Violation> {
                         pointer,
                         key: true,
                         message: format!("unknown field `{k}`"),
+                        facts: facts.clone().id("field", k.as_str()),
                     });
                 }
             }
-            ValidationErrorKind::Required { property } => out.push(Violation {
-                message: format!(
-                    "missing required field `{}`",
-                    property.as_str().unwrap_or_default()
-                ),
+            ValidationErrorKind::Required { property } => {
+                let field = property.as_str().unwrap_or_default();
+                out.push(Violation {
+                    message: format!("missing required field `{field}`"),
+                    pointer: at,
+                    key: false,
+                    facts: facts.id("field", field),
+                })
+            }
+            ValidationErrorKind::Enum { options } => out.push(Violation {
+                message: e.to_string(),
                 pointer: at,
                 key: false,
+                facts: facts.info("allowed", options.as_ref().clone()),
             }),
             _ => out.push(Violation {
                 message: e.to_string(),
                 pointer: at,
                 key: false,
+                facts,
             }),
         }
     }

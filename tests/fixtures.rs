@@ -137,3 +137,25 @@ fn every_rule_has_a_fixture_that_triggers_it() {
         );
     }
 }
+
+/// The whole JSON output of every fixture (messages, facts, records), reviewed once and
+/// kept: a wrong message or fact shows as a snapshot change.
+#[test]
+fn every_fixture_matches_its_json_snapshot() {
+    for dir in fixture_dirs() {
+        let expected = read_expected(&dir);
+        let output = Command::cargo_bin("foureyes")
+            .unwrap()
+            .arg("check")
+            .arg(&dir)
+            .args(&expected.args)
+            .args(["--format", "json"])
+            .env_remove("FOUREYES_TODAY")
+            .env_remove("GITHUB_STEP_SUMMARY")
+            .output()
+            .unwrap();
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        let text = String::from_utf8(output.stdout).unwrap();
+        insta::assert_snapshot!(format!("json_{name}"), text);
+    }
+}

@@ -696,3 +696,26 @@ fn g003_warns_when_teams_declare_scm_but_there_is_no_codeowners() {
         &["G003 warning teams/grc.yaml - -"],
     );
 }
+
+#[test]
+fn a_problem_whose_message_changed_is_not_new() {
+    let r = Repo::new("");
+    r.write(
+        "exceptions/EXC-2026-0010.yaml",
+        &exception("EXC-2026-0010", "2026-11-10"),
+    );
+    r.commit("an exception that has since expired");
+    r.branch("feature");
+    r.checkout("feature");
+    // Still expired, so E001's message changes ("expired on 2026-11-12, 3 days ago") but it
+    // is the same problem; lines added above move it too. Moving `expires` needs approval.
+    let file = "exceptions/EXC-2026-0010.yaml";
+    r.edit(file, "expires: 2026-11-10", "expires: 2026-11-12");
+    r.write(file, &format!("# extended\n{}", r.read(file)));
+    r.commit("extend the exception a little");
+    assert_run(
+        &pr(&r),
+        1,
+        &["G001 error exceptions/EXC-2026-0010.yaml:14:12 /spec/expires"],
+    );
+}

@@ -1,6 +1,7 @@
 //! `--format github`: one GitHub Actions workflow command per diagnostic, which the runner
 //! turns into an annotation on the file and line.
 
+use super::human::clean;
 use super::{Report, unwrap_lines};
 use crate::diagnostic::Severity;
 
@@ -10,7 +11,7 @@ pub fn render(r: &Report, prefix: &str) -> String {
     for l in r.diagnostics {
         let d = &l.diag;
         let file = &r.files[d.file];
-        let mut props = vec![("file", format!("{prefix}{}", file.rel))];
+        let mut props = vec![("file", clean(&format!("{prefix}{}", file.rel)))];
         if let Some(p) = l.place {
             let (end_line, end_col) = p.end(&file.text);
             props.extend([
@@ -33,7 +34,9 @@ pub fn render(r: &Report, prefix: &str) -> String {
             .map(|(k, v)| format!("{k}={}", escape_property(v)))
             .collect();
         let help = unwrap_lines(d.code.rule().help());
-        let message = format!("{}\n\nHow to fix: {help}", d.message);
+        // Control characters from the checked files are replaced, as in human output; only
+        // our own line breaks remain, escaped.
+        let message = format!("{}\n\nHow to fix: {help}", clean(&d.message));
         out.push_str(&format!(
             "::{command} {}::{}\n",
             props.join(","),
@@ -46,7 +49,7 @@ pub fn render(r: &Report, prefix: &str) -> String {
 }
 
 /// Escaping the line breaks keeps each command on one line, so text from the checked files
-/// can never start a command of its own.
+/// can never start a command of its own (it has no line breaks left by then anyway).
 fn escape_data(s: &str) -> String {
     s.replace('%', "%25")
         .replace('\r', "%0D")

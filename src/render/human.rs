@@ -88,6 +88,44 @@ struct Human<'a> {
     located: &'a Located,
     message: String,
     source: Option<Snippet<'a>>,
+    /// The related nodes in other files, each shown with a snippet of its own.
+    elsewhere: Vec<Elsewhere<'a>>,
+}
+
+/// A related node in another file: a note under the diagnostic, with its own snippet.
+struct Elsewhere<'a> {
+    label: String,
+    place: Place,
+    source: Snippet<'a>,
+}
+
+impl fmt::Debug for Elsewhere<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.label)
+    }
+}
+
+impl fmt::Display for Elsewhere<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.label)
+    }
+}
+
+impl std::error::Error for Elsewhere<'_> {}
+
+impl miette::Diagnostic for Elsewhere<'_> {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(miette::Severity::Advice)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(&self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let span = LabeledSpan::new_primary_with_span(None, (self.place.start, self.place.len));
+        Some(Box::new(std::iter::once(span)))
+    }
 }
 
 impl fmt::Debug for Human<'_> {
@@ -137,12 +175,25 @@ impl miette::Diagnostic for Human<'_> {
             Some(self.located.diag.code.rule().name.to_string()),
             (place.start, place.len),
         );
+        let file = self.located.diag.file;
         let related = self
             .located
             .related
             .iter()
-            .map(|(p, label)| LabeledSpan::new_with_span(Some(clean(label)), (p.start, p.len)));
+            .filter(move |r| r.file == file)
+            .map(|r| {
+                LabeledSpan::new_with_span(Some(clean(&r.label)), (r.place.start, r.place.len))
+            });
         Some(Box::new(std::iter::once(primary).chain(related)))
+    }
+
+    fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn miette::Diagnostic> + 'b>> {
+        if self.elsewhere.is_empty() {
+            return None;
+        }
+        Some(Box::new(
+            self.elsewhere.iter().map(|e| e as &dyn miette::Diagnostic),
+        ))
     }
 }
 
@@ -155,7 +206,7 @@ pub fn clean(s: &str) -> String {
         .collect()
 }
 
-fn must_hide(c: char) -> bool {
+pub(super) fn must_hide(c: char) -> bool {
     c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
@@ -187,29 +238,41 @@ pub fn render(r: &Report, color: bool) -> String {
     } else {
         GraphicalTheme::unicode_nocolor()
     };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(100)
+        .with_show_related_as_nested(true);
     let mut out = String::new();
     let mut sources: HashMap<usize, Source> = HashMap::new();
     for l in r.diagnostics.iter().filter(|l| l.place.is_some()) {
-        let f = l.diag.file;
-        sources
-            .entry(f)
-            .or_insert_with(|| Source::new(&r.files[f].text));
+        for f in std::iter::once(l.diag.file).chain(l.related.iter().map(|r| r.file)) {
+            sources
+                .entry(f)
+                .or_insert_with(|| Source::new(&r.files[f].text));
+        }
     }
+    let snippet_name = |file: usize, doc: Option<usize>| {
+        let rel = &r.files[file].rel;
+        let name = match doc.filter(|_| r.files[file].yaml_docs > 1) {
+            Some(n) => format!("{rel} (document {n})"),
+            None => rel.clone(),
+        };
+        clean(&name)
+    };
     for l in r.diagnostics {
         let file = &r.files[l.diag.file];
         let mut message = clean(&l.diag.message);
         let source = sources.get(&l.diag.file).zip(l.place);
+        let here = |rel: &&crate::locate::RelatedPlace| rel.file == l.diag.file;
         let source = match source {
             Some((source, place))
-                if source.fits(&place) && l.related.iter().all(|(p, _)| source.fits(p)) =>
+                if source.fits(&place)
+                    && l.related
+                        .iter()
+                        .filter(here)
+                        .all(|rel| source.fits(&rel.place)) =>
             {
-                let name = match r.document(l) {
-                    Some(n) => format!("{} (document {n})", file.rel),
-                    None => file.rel.clone(),
-                };
                 Some(Snippet {
-                    name: clean(&name),
+                    name: snippet_name(l.diag.file, l.diag.doc()),
                     source,
                 })
             }
@@ -228,10 +291,31 @@ pub fn render(r: &Report, color: bool) -> String {
                 None
             }
         };
+        let mut elsewhere = Vec::new();
+        for rel in l.related.iter().filter(|rel| rel.file != l.diag.file) {
+            match sources.get(&rel.file).filter(|s| s.fits(&rel.place)) {
+                Some(source) => elsewhere.push(Elsewhere {
+                    label: clean(&rel.label),
+                    place: rel.place,
+                    source: Snippet {
+                        name: snippet_name(rel.file, Some(rel.doc)),
+                        source,
+                    },
+                }),
+                None => message.push_str(&format!(
+                    " ({}: {}:{}:{})",
+                    clean(&rel.label),
+                    clean(&r.files[rel.file].rel),
+                    rel.place.line,
+                    rel.place.col
+                )),
+            }
+        }
         let h = Human {
             located: l,
             message,
             source,
+            elsewhere,
         };
         let mut s = String::new();
         if handler.render_report(&mut s, &h).is_err() {

@@ -2,8 +2,8 @@
 
 use serde::Serialize;
 
-use super::Report;
-use crate::diagnostic::Severity;
+use super::{Report, to_json};
+use crate::diagnostic::{Facts, Severity};
 
 /// Field order is the spec's; absent fields are omitted, never null.
 #[derive(Serialize)]
@@ -36,9 +36,18 @@ struct Diag<'a> {
     pointer: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     document: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    record: Option<Record<'a>>,
+    facts: &'a Facts,
 }
 
-pub fn render(r: &Report) -> String {
+#[derive(Serialize)]
+struct Record<'a> {
+    kind: &'static str,
+    id: &'a str,
+}
+
+pub fn render(r: &Report) -> Result<String, String> {
     let out = Out {
         version: 1,
         summary: Summary {
@@ -60,10 +69,13 @@ pub fn render(r: &Report) -> String {
                 column: l.place.map(|p| p.col),
                 pointer: l.diag.pointer(),
                 document: r.document(l),
+                record: l.diag.record.as_ref().map(|rec| Record {
+                    kind: rec.kind.name(),
+                    id: &rec.id,
+                }),
+                facts: &l.diag.facts,
             })
             .collect(),
     };
-    let mut s = serde_json::to_string_pretty(&out).unwrap_or_default();
-    s.push('\n');
-    s
+    to_json(&out).map_err(|e| format!("cannot write the JSON report: {e}"))
 }

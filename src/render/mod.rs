@@ -87,6 +87,24 @@ pub fn uri_path(path: &str) -> String {
     out
 }
 
+/// Pretty JSON (with a final line break) in which no control character from the checked
+/// files appears raw: serde_json escapes C0 itself; DEL, C1 and the bidirectional controls,
+/// which it leaves as they are, are written as `\uXXXX` escapes too. Structural JSON is
+/// ASCII, so these characters can only be inside strings, where the escape means the same.
+pub fn to_json<T: serde::Serialize>(value: &T) -> Result<String, serde_json::Error> {
+    let s = serde_json::to_string_pretty(value)?;
+    let mut out = String::with_capacity(s.len() + 1);
+    for c in s.chars() {
+        if c != '\n' && human::must_hide(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out.push('\n');
+    Ok(out)
+}
+
 /// Joins a hard-wrapped documentation paragraph into one line.
 pub fn unwrap_lines(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")

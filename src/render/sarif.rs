@@ -1,52 +1,173 @@
 //! `--format sarif` / `--output-sarif`: SARIF 2.1.0 for code scanning.
 
-use serde_json::{Map, Value, json};
+use serde::Serialize;
 
-use super::{Report, unwrap_lines, uri_path};
+use super::{Report, to_json, unwrap_lines, uri_path};
 use crate::locate::{Located, Place};
 use crate::rules::{self, Rule};
 
 const SCHEMA: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 
-/// `prefix` is the checked PATH relative to the repository root (see `repo_prefix`).
-pub fn render(r: &Report, prefix: &str) -> String {
-    let catalogue: Vec<&Rule> = rules::all().collect();
-    let results: Vec<Value> = r
-        .diagnostics
-        .iter()
-        .map(|l| result(r, l, prefix, &catalogue))
-        .collect();
-    let out = json!({
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "foureyes",
-                "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": env!("CARGO_PKG_REPOSITORY"),
-                "rules": catalogue.iter().map(|rule| descriptor(rule)).collect::<Vec<_>>(),
-            }},
-            // Columns are counted in characters, as everywhere else in foureyes.
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-        }],
-    });
-    let mut s = serde_json::to_string_pretty(&out).unwrap_or_default();
-    s.push('\n');
-    s
+#[derive(Serialize)]
+struct Log {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: [Run; 1],
 }
 
-fn descriptor(rule: &Rule) -> Value {
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run {
+    tool: Tool,
+    /// Columns are counted in characters, as everywhere else in foureyes.
+    column_kind: &'static str,
+    results: Vec<SarifResult>,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    driver: Driver,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Driver {
+    name: &'static str,
+    version: &'static str,
+    information_uri: &'static str,
+    rules: Vec<Descriptor>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Descriptor {
+    id: &'static str,
+    name: &'static str,
+    short_description: Text,
+    full_description: Text,
+    help: Help,
+    default_configuration: Configuration,
+}
+
+#[derive(Serialize)]
+struct Text {
+    text: String,
+}
+
+#[derive(Serialize)]
+struct Help {
+    text: String,
+    markdown: &'static str,
+}
+
+#[derive(Serialize)]
+struct Configuration {
+    level: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult {
+    rule_id: &'static str,
+    rule_index: usize,
+    level: &'static str,
+    message: Text,
+    locations: [Location; 1],
+    partial_fingerprints: Fingerprints,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_locations: Vec<RelatedLocation>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location {
+    physical_location: PhysicalLocation,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation {
+    artifact_location: ArtifactLocation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<Region>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactLocation {
+    uri: String,
+    uri_base_id: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    start_line: u32,
+    start_column: u32,
+    end_line: u32,
+    end_column: u32,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RelatedLocation {
+    id: usize,
+    physical_location: PhysicalLocation,
+    message: Text,
+}
+
+/// The diagnostic's identity, hashed ([`crate::diagnostic::Diagnostic::fingerprint`]).
+#[derive(Serialize)]
+struct Fingerprints {
+    #[serde(rename = "foureyes/v1")]
+    identity: String,
+}
+
+/// `prefix` is the checked PATH relative to the repository root (see `repo_prefix`).
+pub fn render(r: &Report, prefix: &str) -> Result<String, String> {
+    let catalogue: Vec<&Rule> = rules::all().collect();
+    let log = Log {
+        schema: SCHEMA,
+        version: "2.1.0",
+        runs: [Run {
+            tool: Tool {
+                driver: Driver {
+                    name: "foureyes",
+                    version: env!("CARGO_PKG_VERSION"),
+                    information_uri: env!("CARGO_PKG_REPOSITORY"),
+                    rules: catalogue.iter().map(|rule| descriptor(rule)).collect(),
+                },
+            },
+            column_kind: "unicodeCodePoints",
+            results: r
+                .diagnostics
+                .iter()
+                .map(|l| result(r, l, prefix, &catalogue))
+                .collect(),
+        }],
+    };
+    to_json(&log).map_err(|e| format!("cannot write the SARIF report: {e}"))
+}
+
+fn descriptor(rule: &Rule) -> Descriptor {
     let what = unwrap_lines(rule.section("What it checks"));
-    json!({
-        "id": rule.code.as_str(),
-        "name": rule.name,
-        "shortDescription": {"text": first_sentence(&what)},
-        "fullDescription": {"text": what},
-        "help": {"text": unwrap_lines(rule.help()), "markdown": rule.doc.trim_end()},
-        "defaultConfiguration": {"level": rule.severity.as_str()},
-    })
+    Descriptor {
+        id: rule.code.as_str(),
+        name: rule.name,
+        short_description: Text {
+            text: first_sentence(&what).to_string(),
+        },
+        full_description: Text { text: what },
+        help: Help {
+            text: unwrap_lines(rule.help()),
+            markdown: rule.doc.trim_end(),
+        },
+        default_configuration: Configuration {
+            level: rule.severity.as_str(),
+        },
+    }
 }
 
 /// Up to the first ". " (a `.` inside a code span such as `metadata.id` is not an end).
@@ -54,75 +175,56 @@ fn first_sentence(s: &str) -> &str {
     s.find(". ").map_or(s, |i| &s[..=i])
 }
 
-fn result(r: &Report, l: &Located, prefix: &str, catalogue: &[&Rule]) -> Value {
+fn result(r: &Report, l: &Located, prefix: &str, catalogue: &[&Rule]) -> SarifResult {
     let d = &l.diag;
-    let file = &r.files[d.file];
-    let path = format!("{prefix}{}", file.rel);
-    let location = |place: Option<Place>| {
-        let mut physical = Map::new();
-        physical.insert(
-            "artifactLocation".into(),
-            json!({"uri": uri_path(&path), "uriBaseId": "%SRCROOT%"}),
-        );
-        if let Some(p) = place {
-            let (end_line, end_col) = p.end(&file.text);
-            physical.insert(
-                "region".into(),
-                json!({"startLine": p.line, "startColumn": p.col,
-                       "endLine": end_line, "endColumn": end_col}),
-            );
+    let location = |file: usize, place: Option<Place>| {
+        let file = &r.files[file];
+        PhysicalLocation {
+            artifact_location: ArtifactLocation {
+                uri: uri_path(&format!("{prefix}{}", file.rel)),
+                uri_base_id: "%SRCROOT%",
+            },
+            region: place.map(|p| {
+                let (end_line, end_column) = p.end(&file.text);
+                Region {
+                    start_line: p.line,
+                    start_column: p.col,
+                    end_line,
+                    end_column,
+                }
+            }),
         }
-        physical
     };
-    let index = catalogue
-        .iter()
-        .position(|rule| rule.code == d.code)
-        .unwrap_or_default();
-    let mut out = json!({
-        "ruleId": d.code.as_str(),
-        "ruleIndex": index,
-        "level": d.severity.as_str(),
-        "message": {"text": d.message},
-        "locations": [{"physicalLocation": location(l.place)}],
-        "partialFingerprints": {"foureyes/v1": fingerprint(l, &path)},
-    });
-    if !l.related.is_empty() {
-        let related: Vec<Value> = l
+    let path = format!("{prefix}{}", r.files[d.file].rel);
+    SarifResult {
+        rule_id: d.code.as_str(),
+        rule_index: catalogue
+            .iter()
+            .position(|rule| rule.code == d.code)
+            .unwrap_or_default(),
+        level: d.severity.as_str(),
+        message: Text {
+            text: d.message.clone(),
+        },
+        locations: [Location {
+            physical_location: location(d.file, l.place),
+        }],
+        partial_fingerprints: Fingerprints {
+            identity: d.fingerprint(&path),
+        },
+        related_locations: l
             .related
             .iter()
             .zip(1..)
-            .map(|((place, label), id)| {
-                json!({"id": id, "physicalLocation": location(Some(*place)),
-                       "message": {"text": label}})
+            .map(|(rel, id)| RelatedLocation {
+                id,
+                physical_location: location(rel.file, Some(rel.place)),
+                message: Text {
+                    text: rel.label.clone(),
+                },
             })
-            .collect();
-        out["relatedLocations"] = related.into();
+            .collect(),
     }
-    out
-}
-
-/// Identifies a finding across commits: what it is and where it is by pointer, never by
-/// line, so editing lines above it does not make it a new alert. FNV-1a is written out
-/// because std's hasher may change between Rust releases, and alerts must not.
-fn fingerprint(l: &Located, path: &str) -> String {
-    let d = &l.diag;
-    let doc = d.doc().map(|n| n.to_string()).unwrap_or_default();
-    let fields = [
-        d.code.as_str(),
-        path,
-        &doc,
-        d.pointer().unwrap_or_default(),
-        &d.message,
-    ];
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for field in fields {
-        // A 0 byte ends each field, so ("ab", "c") and ("a", "bc") differ.
-        for b in field.bytes().chain([0]) {
-            hash ^= u64::from(b);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    format!("{hash:016x}")
 }
 
 #[cfg(test)]

@@ -1,9 +1,8 @@
 //! `--summary FILE` / `$GITHUB_STEP_SUMMARY`: a Markdown report for the workflow run page.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use super::{Report, uri_path};
-use crate::check::ExceptionInfo;
 use crate::diagnostic::Severity;
 use crate::locate::Located;
 use crate::rules::Code;
@@ -20,7 +19,7 @@ pub struct Links<'a> {
     pub blob_url: Option<&'a str>,
 }
 
-pub fn render(r: &Report, exceptions: &[ExceptionInfo], links: &Links) -> String {
+pub fn render(r: &Report, links: &Links) -> String {
     let mut out = format!("## foureyes\n\n{}\n", r.totals());
     if r.diagnostics.is_empty() {
         return out;
@@ -62,33 +61,32 @@ pub fn render(r: &Report, exceptions: &[ExceptionInfo], links: &Links) -> String
         more(&mut out, errors.len(), "errors");
     }
 
-    // E002 decides which exceptions are about to expire; the check's facts say whose they are.
-    let by_doc: HashMap<(usize, usize), &ExceptionInfo> =
-        exceptions.iter().map(|e| ((e.file, e.doc), e)).collect();
-    let expiring: Vec<(&Located, Option<&ExceptionInfo>)> = r
+    // E002 lists the exceptions about to expire; its facts say whose they are.
+    let expiring: Vec<&Located> = r
         .diagnostics
         .iter()
         .filter(|l| l.diag.code == Code::E002)
-        .map(|l| {
-            let info = l.diag.doc().and_then(|doc| by_doc.get(&(l.diag.file, doc)));
-            (l, info.copied())
-        })
         .collect();
     if !expiring.is_empty() {
         out.push_str(
             "\n### Exceptions expiring within the warning window\n\n\
              | Exception | Service | Risk owner | Expires |\n|---|---|---|---|\n",
         );
-        let text = |s: Option<&String>| s.map_or_else(|| "-".to_string(), |s| inert(s));
-        for (l, info) in expiring.iter().take(MAX_ROWS) {
-            let id = info.and_then(|e| e.id.as_deref());
+        for l in expiring.iter().take(MAX_ROWS) {
+            let fact = |key| {
+                l.diag
+                    .facts
+                    .get(key)
+                    .and_then(|v| v.as_str())
+                    .map_or_else(|| "-".to_string(), inert)
+            };
+            let id = l.diag.record.as_ref().map(|rec| rec.id.as_str());
             out.push_str(&format!(
                 "| {} | {} | {} | {} |\n",
                 location(r, l, links, id),
-                text(info.and_then(|e| e.service.as_ref())),
-                text(info.and_then(|e| e.risk_owner.as_ref())),
-                info.and_then(|e| e.expires)
-                    .map_or_else(|| "-".to_string(), |d| d.to_string()),
+                fact("service"),
+                fact("risk_owner"),
+                fact("expires"),
             ));
         }
         more(&mut out, expiring.len(), "exceptions");
@@ -136,7 +134,7 @@ fn inert(s: &str) -> String {
                 out.push('\\');
                 out.push(c);
             }
-            c if c.is_control() => out.push(' '),
+            c if super::human::must_hide(c) => out.push(' '),
             c => out.push(c),
         }
     }

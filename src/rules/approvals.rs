@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use super::{Code, Rule};
+use super::{Code, Rule, about_record};
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::Severity::Error;
 use crate::model::{ExceptionSpec, Function, Model, PersonId, items};
@@ -69,33 +69,10 @@ fn self_approval(m: &Model, out: &mut Vec<Diagnostic>) {
                 };
                 let d = Diagnostic::at(Code::A001, doc, format!("/spec/approvals/{i}/by"), msg)
                     .with_related("/spec/requested_by", "requested by the same person");
+                let d = about_record(d, &e.service, &e.finding)
+                    .id_fact("approver", by)
+                    .id_fact("requester", requester.as_str());
                 out.push(d);
-            }
-        }
-    }
-}
-
-fn owner_membership_rule(
-    m: &Model,
-    out: &mut Vec<Diagnostic>,
-    function: Function,
-    report: impl Fn(bool) -> bool,
-    code: Code,
-    message: impl Fn(&str, &str) -> String,
-) {
-    for (doc, e) in m.exceptions() {
-        let Some(team) = m.owner_team(e.service.get(), function) else {
-            continue;
-        };
-        let team_id = team_id(m, team.doc);
-        for (i, by, p) in approvers(m, e) {
-            if report(team.members.contains(&p)) {
-                out.push(Diagnostic::at(
-                    code,
-                    doc,
-                    format!("/spec/approvals/{i}/by"),
-                    message(by, team_id),
-                ));
             }
         }
     }
@@ -106,27 +83,59 @@ pub(super) fn team_id<'a>(m: &Model<'a>, doc: usize) -> &'a str {
 }
 
 fn approver_in_execution_team(m: &Model, out: &mut Vec<Diagnostic>) {
-    owner_membership_rule(
-        m,
-        out,
-        Function::Execution,
-        |member| member,
-        Code::A002,
-        |by, team| {
-            format!("approver `{by}` is a member of `{team}`, the team that asked for the delay")
-        },
-    );
+    for (doc, e) in m.exceptions() {
+        let Some(team) = m.owner_team(e.service.get(), Function::Execution) else {
+            continue;
+        };
+        let team_id = team_id(m, team.doc);
+        let requester = e.requested_by.get();
+        let asked = requester
+            .and_then(|r| m.person(r))
+            .is_some_and(|p| team.members.contains(&p));
+        for (i, by, p) in approvers(m, e) {
+            if !team.members.contains(&p) {
+                continue;
+            }
+            // Who asked for the delay is a fact of the record: say so only when it is true.
+            let msg = if asked {
+                format!(
+                    "approver `{by}` is a member of `{team_id}`, the team that asked for the delay"
+                )
+            } else {
+                format!(
+                    "approver `{by}` is a member of `{team_id}`, the execution team that must fix the finding: it cannot accept its own delay"
+                )
+            };
+            let d = Diagnostic::at(Code::A002, doc, format!("/spec/approvals/{i}/by"), msg);
+            let d = about_record(d, &e.service, &e.finding)
+                .id_fact("approver", by)
+                .id_fact("team", team_id)
+                .fact_opt("requester", requester.map(String::as_str))
+                .fact("requester_in_team", asked);
+            out.push(d);
+        }
+    }
 }
 
 fn approver_not_risk_owner(m: &Model, out: &mut Vec<Diagnostic>) {
-    owner_membership_rule(
-        m,
-        out,
-        Function::Risk,
-        |member| !member,
-        Code::A003,
-        |by, team| format!("approver `{by}` is not a member of `{team}`, the service's risk owner"),
-    );
+    for (doc, e) in m.exceptions() {
+        let Some(team) = m.owner_team(e.service.get(), Function::Risk) else {
+            continue;
+        };
+        let team_id = team_id(m, team.doc);
+        for (i, by, p) in approvers(m, e) {
+            if team.members.contains(&p) {
+                continue;
+            }
+            let msg =
+                format!("approver `{by}` is not a member of `{team_id}`, the service's risk owner");
+            let d = Diagnostic::at(Code::A003, doc, format!("/spec/approvals/{i}/by"), msg);
+            let d = about_record(d, &e.service, &e.finding)
+                .id_fact("approver", by)
+                .id_fact("team", team_id);
+            out.push(d);
+        }
+    }
 }
 
 fn too_few_approvers(m: &Model, out: &mut Vec<Diagnostic>) {
@@ -137,12 +146,17 @@ fn too_few_approvers(m: &Model, out: &mut Vec<Diagnostic>) {
         let need = tier.min_approvers();
         let distinct = distinct_approvers(m, e);
         if (distinct as i64) < need {
+            let tier_id = tier.id.get().map_or("?", String::as_str);
             let msg = format!(
-                "{distinct} distinct approver{} but tier `{}` requires {need}",
+                "{distinct} distinct approver{} but tier `{tier_id}` requires {need}",
                 if distinct == 1 { "" } else { "s" },
-                tier.id.get().map_or("?", String::as_str)
             );
-            out.push(Diagnostic::at(Code::A004, doc, "/spec/approvals", msg));
+            let d = Diagnostic::at(Code::A004, doc, "/spec/approvals", msg);
+            let d = about_record(d, &e.service, &e.finding)
+                .id_fact_opt("tier", tier.id.get().map(String::as_str))
+                .fact("approvers", distinct)
+                .fact("required", need);
+            out.push(d);
         }
     }
 }

@@ -3,10 +3,11 @@
 
 use std::collections::HashMap;
 
-use super::{Code, Rule};
+use super::{Code, Rule, about_record, days};
+use crate::date::Date;
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::Severity::{Error, Warning};
-use crate::model::{Model, Requirement, items, none_listed};
+use crate::model::{Doc, Model, Requirement, items, none_listed};
 
 pub const RULES: &[Rule] = &[
     Rule {
@@ -73,11 +74,16 @@ fn expired(m: &Model, out: &mut Vec<Diagnostic>) {
             continue;
         };
         if e.active() && *expires < m.today {
+            let ago = m.today.0 - expires.0;
             let msg = format!(
-                "expired on {expires}, {} days ago: the risk is no longer accepted; renew it with a new approval or revoke it",
-                m.today.0 - expires.0
+                "expired on {expires}, {} ago: the risk is no longer accepted; renew it with a new approval or revoke it",
+                days(ago)
             );
-            out.push(Diagnostic::at(Code::E001, doc, "/spec/expires", msg));
+            let d = Diagnostic::at(Code::E001, doc, "/spec/expires", msg);
+            let d = about_record(d, &e.service, &e.finding)
+                .fact("expires", expires.to_string())
+                .fact("days_expired", ago);
+            out.push(d);
         }
     }
 }
@@ -95,7 +101,12 @@ fn expiring(m: &Model, out: &mut Vec<Diagnostic>) {
                 1 => format!("expires tomorrow ({expires})"),
                 n => format!("expires in {n} days ({expires})"),
             };
-            out.push(Diagnostic::at(Code::E002, doc, "/spec/expires", msg));
+            let d = Diagnostic::at(Code::E002, doc, "/spec/expires", msg);
+            let d = about_record(d, &e.service, &e.finding)
+                .fact("expires", expires.to_string())
+                .fact("days_left", left)
+                .fact_opt("risk_owner", m.risk_owner(e.service.get()));
+            out.push(d);
         }
     }
 }
@@ -119,10 +130,19 @@ fn too_long(m: &Model, out: &mut Vec<Diagnostic>) {
         let window = expires.0 - granted.0;
         if window > max {
             let msg = format!(
-                "granted on {granted} until {expires}: {window} days, more than the {max} days tier `{}` allows",
+                "granted on {granted} until {expires}: {}, more than the {} tier `{}` allows",
+                days(window),
+                days(max),
                 tier.id.get().map_or("?", String::as_str)
             );
-            out.push(Diagnostic::at(Code::E003, doc, "/spec/expires", msg));
+            let d = Diagnostic::at(Code::E003, doc, "/spec/expires", msg);
+            let d = about_record(d, &e.service, &e.finding)
+                .id_fact_opt("tier", tier.id.get().map(String::as_str))
+                .fact("granted_on", granted.to_string())
+                .fact("expires", expires.to_string())
+                .fact("window_days", window)
+                .fact("max_days", max);
+            out.push(d);
         }
     }
 }
@@ -137,7 +157,10 @@ fn not_allowed(m: &Model, out: &mut Vec<Diagnostic>) {
                 "tier `{}` allows no exceptions: this finding must be fixed within its deadline",
                 tier.id.get().map_or("?", String::as_str)
             );
-            out.push(Diagnostic::at(Code::E004, doc, "/spec/finding", msg));
+            let d = Diagnostic::at(Code::E004, doc, "/spec/finding", msg);
+            let d = about_record(d, &e.service, &e.finding)
+                .id_fact_opt("tier", tier.id.get().map(String::as_str));
+            out.push(d);
         }
     }
 }
@@ -157,60 +180,96 @@ fn missing_compensating_controls(m: &Model, out: &mut Vec<Diagnostic>) {
                 "tier `{}` requires compensating controls while the risk is accepted, and none are listed",
                 tier.id.get().map_or("?", String::as_str)
             );
-            out.push(Diagnostic::at(Code::E005, doc, "/spec/finding", msg));
+            let d = Diagnostic::at(Code::E005, doc, "/spec/finding", msg);
+            let d = about_record(d, &e.service, &e.finding)
+                .id_fact_opt("tier", tier.id.get().map(String::as_str));
+            out.push(d);
         }
     }
+}
+
+/// E006 on the date at `pointer`: `order` names the contradiction, `dates` the two dates.
+fn contradiction(
+    d: Diagnostic,
+    order: &'static str,
+    dates: [(&'static str, Date); 2],
+) -> Diagnostic {
+    let [(k1, d1), (k2, d2)] = dates;
+    d.id_fact("order", order)
+        .fact(k1, d1.to_string())
+        .fact(k2, d2.to_string())
 }
 
 fn date_order(m: &Model, out: &mut Vec<Diagnostic>) {
     let today = m.today;
     for (doc, e) in m.exceptions() {
+        let at = |pointer: &str, msg: String| {
+            about_record(
+                Diagnostic::at(Code::E006, doc, pointer, msg),
+                &e.service,
+                &e.finding,
+            )
+        };
         let requested = e.requested_on.get();
         for (i, a) in items(&e.approvals) {
-            let Some(on) = a.on.get() else { continue };
+            let Some(&on) = a.on.get() else { continue };
             let ptr = format!("/spec/approvals/{i}/on");
-            if let Some(req) = requested.filter(|r| on < *r) {
+            if let Some(&req) = requested.filter(|r| on < **r) {
                 let msg = format!("approved on {on}, before it was requested on {req}");
-                out.push(Diagnostic::at(Code::E006, doc, ptr, msg));
-            } else if *on > today {
+                let dates = [("approved_on", on), ("requested_on", req)];
+                out.push(contradiction(
+                    at(&ptr, msg),
+                    "approved_before_requested",
+                    dates,
+                ));
+            } else if on > today {
                 let msg = format!("approval dated {on}, after today ({today})");
-                out.push(Diagnostic::at(Code::E006, doc, ptr, msg));
+                let dates = [("approved_on", on), ("today", today)];
+                out.push(contradiction(at(&ptr, msg), "approved_after_today", dates));
             }
         }
-        if let (Some(granted), Some(expires)) = (e.granted_on(), e.expires.get())
-            && *expires <= granted
+        if let (Some(granted), Some(&expires)) = (e.granted_on(), e.expires.get())
+            && expires <= granted
         {
             let msg = format!("expires on {expires}, not after it was granted on {granted}");
-            out.push(Diagnostic::at(Code::E006, doc, "/spec/expires", msg));
+            let dates = [("expires", expires), ("granted_on", granted)];
+            let d = at("/spec/expires", msg);
+            out.push(contradiction(d, "expires_not_after_grant", dates));
         }
     }
     for (doc, r) in m.remediations() {
-        let completed = r.completed_on.get();
-        if let (Some(found), Some(done)) = (r.found_on.get(), completed)
+        let at = |pointer: &str, msg: String| {
+            about_record(
+                Diagnostic::at(Code::E006, doc, pointer, msg),
+                &r.service,
+                &r.finding,
+            )
+        };
+        let completed = r.completed_on.get().copied();
+        if let (Some(&found), Some(done)) = (r.found_on.get(), completed)
             && done < found
         {
             let msg = format!("completed on {done}, before the finding was found on {found}");
-            out.push(Diagnostic::at(Code::E006, doc, "/spec/completed_on", msg));
+            let dates = [("completed_on", done), ("found_on", found)];
+            let d = at("/spec/completed_on", msg);
+            out.push(contradiction(d, "completed_before_found", dates));
         }
         let Some(on) = r.verification().and_then(|v| v.on.0) else {
             continue;
         };
-        if let Some(done) = completed.filter(|d| on < **d) {
+        const AT: &str = "/spec/verification/on";
+        if let Some(done) = completed.filter(|d| on < *d) {
             let msg = format!("verified on {on}, before the fix was completed on {done}");
-            out.push(Diagnostic::at(
-                Code::E006,
-                doc,
-                "/spec/verification/on",
-                msg,
+            let dates = [("verified_on", on), ("completed_on", done)];
+            out.push(contradiction(
+                at(AT, msg),
+                "verified_before_completed",
+                dates,
             ));
         } else if on > today {
             let msg = format!("verification dated {on}, after today ({today})");
-            out.push(Diagnostic::at(
-                Code::E006,
-                doc,
-                "/spec/verification/on",
-                msg,
-            ));
+            let dates = [("verified_on", on), ("today", today)];
+            out.push(contradiction(at(AT, msg), "verified_after_today", dates));
         }
     }
 }
@@ -228,13 +287,17 @@ fn tier_mismatch(m: &Model, out: &mut Vec<Diagnostic>) {
         if declared != actual {
             let msg =
                 format!("declared tier `{declared}`, but the finding matches tier `{actual}`");
-            out.push(Diagnostic::at(Code::E007, doc, "/spec/tier", msg));
+            let d = Diagnostic::at(Code::E007, doc, "/spec/tier", msg);
+            let d = about_record(d, service, finding)
+                .id_fact("tier", declared.as_str())
+                .id_fact_opt("matching_tier", governing.id.get().map(String::as_str));
+            out.push(d);
         }
     }
 }
 
-fn duplicate_exception(m: &Model, out: &mut Vec<Diagnostic>) {
-    let mut first: HashMap<(&str, &str), &str> = HashMap::new();
+fn duplicate_exception<'a>(m: &Model<'a>, out: &mut Vec<Diagnostic>) {
+    let mut first: HashMap<(&str, &str), &'a Doc> = HashMap::new();
     for (doc, e) in m.exceptions() {
         if !e.covers(m.today) {
             continue;
@@ -243,16 +306,23 @@ fn duplicate_exception(m: &Model, out: &mut Vec<Diagnostic>) {
         let (Some(service), Some(finding)) = (e.service.get(), finding) else {
             continue;
         };
-        let id = doc.id.as_deref().unwrap_or("?");
         match first.get(&(service.as_str(), finding.as_str())) {
             Some(earlier) => {
+                let earlier_id = earlier.id.as_deref().unwrap_or("?");
                 let msg = format!(
-                    "exception `{earlier}` already covers {finding} on `{service}`: one finding, one risk acceptance"
+                    "exception `{earlier_id}` already covers {finding} on `{service}`: one finding, one risk acceptance"
                 );
-                out.push(Diagnostic::at(Code::E008, doc, "/metadata/id", msg));
+                let d = Diagnostic::at(Code::E008, doc, "/metadata/id", msg).related_to(
+                    earlier,
+                    "/metadata/id",
+                    "the exception that already covers it",
+                );
+                let d = about_record(d, &e.service, &e.finding)
+                    .id_fact_opt("covered_by", earlier.id.as_deref());
+                out.push(d);
             }
             None => {
-                first.insert((service.as_str(), finding.as_str()), id);
+                first.insert((service.as_str(), finding.as_str()), doc);
             }
         }
     }

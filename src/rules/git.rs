@@ -49,16 +49,19 @@ fn codeowners_gap(m: &Model, out: &mut Vec<Diagnostic>) {
                 Some(id) => format!("team `{id}`"),
                 None => "a team".into(),
             };
-            let others = match declaring.count() {
+            let declaring_rest = declaring.count();
+            let others = match declaring_rest {
                 0 => String::new(),
                 n => format!(" and {n} other team(s)"),
             };
             let msg = format!(
                 "{team}{others} declare `scm`, but there is no CODEOWNERS file (.github/CODEOWNERS, CODEOWNERS or docs/CODEOWNERS): nothing makes the risk owners review the exceptions they approve"
             );
-            out.push(
-                Diagnostic::new(Code::G003, first.file, Loc::File, msg).with_severity(Warning),
-            );
+            let d = Diagnostic::new(Code::G003, first.file, Loc::File, msg)
+                .with_severity(Warning)
+                .id_fact_opt("team", first.id.as_deref())
+                .fact("other_teams", declaring_rest);
+            out.push(d);
         }
         return;
     };
@@ -76,7 +79,8 @@ fn codeowners_gap(m: &Model, out: &mut Vec<Diagnostic>) {
         };
         let path = co.path_of(rel);
         let due = format!("`{scm}` (team `{team_id}`, risk owner of `{service}`)");
-        let msg = match co.owner_of(rel) {
+        let entry = co.owner_of(rel);
+        let msg = match entry {
             Some(entry) if entry.owners.iter().any(|o| is_scm(o, scm)) => continue,
             Some(entry) if entry.owners.is_empty() => format!(
                 "{} line {} leaves {path} without code owners; it must be owned by {due}",
@@ -93,6 +97,16 @@ fn codeowners_gap(m: &Model, out: &mut Vec<Diagnostic>) {
                 co.location
             ),
         };
-        out.push(Diagnostic::at(Code::G003, doc, "/spec/service", msg));
+        // The CODEOWNERS line and its owners are information: editing that other file
+        // must not make this a new problem.
+        let d = Diagnostic::at(Code::G003, doc, "/spec/service", msg)
+            .id_fact("service", service.as_str())
+            .id_fact("team", team_id)
+            .id_fact("scm", scm)
+            .fact("codeowners", co.location.as_str())
+            .fact("path", path.as_str())
+            .fact_opt("line", entry.map(|e| e.line))
+            .fact_opt("owners", entry.map(|e| e.owners.clone()));
+        out.push(d);
     }
 }

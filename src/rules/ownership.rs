@@ -66,7 +66,11 @@ fn function_not_held(m: &Model, out: &mut Vec<Diagnostic>) {
                         f.name(),
                         f.name()
                     );
-                    out.push(Diagnostic::at(Code::O001, doc, ptr, msg));
+                    let d = Diagnostic::at(Code::O001, doc, ptr, msg)
+                        .id_fact_opt("service", s.id.get().map(String::as_str))
+                        .id_fact("team", team_id.as_str())
+                        .fact("function", f.name());
+                    out.push(d);
                 }
             }
         }
@@ -88,10 +92,13 @@ fn same_as_executor(m: &Model, out: &mut Vec<Diagnostic>, code: Code, other: Fun
             {
                 let ptr = format!("/spec/services/{i}/owners/{}", other.name());
                 let msg = format!("team `{x}` both executes the fixes and {what}");
-                let d = Diagnostic::at(code, doc, ptr, msg).with_related(
-                    format!("/spec/services/{i}/owners/execution"),
-                    "execution owner",
-                );
+                let d = Diagnostic::at(code, doc, ptr, msg)
+                    .id_fact_opt("service", s.id.get().map(String::as_str))
+                    .id_fact("team", x.as_str())
+                    .with_related(
+                        format!("/spec/services/{i}/owners/execution"),
+                        "execution owner",
+                    );
                 out.push(d);
             }
         }
@@ -137,6 +144,8 @@ fn control_risk_is_remediator(m: &Model, out: &mut Vec<Diagnostic>) {
                     format!("/spec/controls/{i}/owners/risk"),
                     msg,
                 )
+                .id_fact_opt("control", c.id.get().map(String::as_str))
+                .id_fact("team", risk.as_str())
                 .with_related(
                     format!("/spec/controls/{i}/owners/remediation"),
                     "remediation owner",
@@ -155,7 +164,9 @@ fn empty_team(m: &Model, out: &mut Vec<Diagnostic>) {
                 "team `{}` has no members: nobody can act for it",
                 doc.id.as_deref().unwrap_or("?")
             );
-            out.push(Diagnostic::at(Code::O005, doc, "/spec/members", msg));
+            let d = Diagnostic::at(Code::O005, doc, "/spec/members", msg)
+                .id_fact_opt("team", doc.id.as_deref());
+            out.push(d);
         }
     }
 }

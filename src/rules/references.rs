@@ -1,11 +1,11 @@
 //! R001–R006: every reference resolves, every id is unique, every identity is unambiguous.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
-use super::{Code, Rule};
+use super::{Code, Rule, Suggest, about_record, did_you_mean};
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::Severity::Error;
-use crate::model::{Body, Doc, Function, Kind, Model, items};
+use crate::model::{Body, Doc, Function, Model, items};
 
 pub const RULES: &[Rule] = &[
     Rule {
@@ -58,11 +58,29 @@ fn escalation_target_resolves(m: &Model, to: &str) -> bool {
 }
 
 fn unknown_team(m: &Model, out: &mut Vec<Diagnostic>) {
-    let check = |out: &mut Vec<Diagnostic>, doc: &Doc, pointer: String, team: &str, role: &str| {
-        if !m.teams.contains_key(team) {
-            let msg = format!("{role} `{team}` is not a known team");
-            out.push(Diagnostic::at(Code::R001, doc, pointer, msg));
+    let teams = Suggest::new(|| m.teams.keys().copied().collect());
+    // `owner`: ("service" or "control", its id) when the reference is one of its owners.
+    let check = |out: &mut Vec<Diagnostic>,
+                 doc: &Doc,
+                 pointer: String,
+                 team: &str,
+                 role: String,
+                 owner: Owner| {
+        if m.teams.contains_key(team) {
+            return;
         }
+        let suggestion = teams.closest(team);
+        let msg = format!(
+            "{role} `{team}` is not a known team{}",
+            did_you_mean(suggestion)
+        );
+        let (what, id) = owner;
+        let d = Diagnostic::at(Code::R001, doc, pointer, msg)
+            .id_fact("team", team)
+            .id_fact_opt(what, id)
+            .fact("role", role)
+            .fact_opt("suggestion", suggestion);
+        out.push(d);
     };
     for doc in m.docs {
         match &doc.body {
@@ -74,7 +92,8 @@ fn unknown_team(m: &Model, out: &mut Vec<Diagnostic>) {
                     for f in Function::ALL {
                         if let Some(t) = owners.of(f) {
                             let p = format!("/spec/services/{i}/owners/{}", f.name());
-                            check(out, doc, p, t, &format!("{} owner", f.name()));
+                            let owner = ("service", s.id.get().map(String::as_str));
+                            check(out, doc, p, t, format!("{} owner", f.name()), owner);
                         }
                     }
                 }
@@ -89,7 +108,8 @@ fn unknown_team(m: &Model, out: &mut Vec<Diagnostic>) {
                     ] {
                         if let Some(t) = t.get() {
                             let p = format!("/spec/controls/{i}/owners/{role}");
-                            check(out, doc, p, t, &format!("control {role} owner"));
+                            let owner = ("control", c.id.get().map(String::as_str));
+                            check(out, doc, p, t, format!("control {role} owner"), owner);
                         }
                     }
                 }
@@ -100,10 +120,17 @@ fn unknown_team(m: &Model, out: &mut Vec<Diagnostic>) {
                         let Some(to) = step.to.get() else { continue };
                         if !to.contains('@') && !escalation_target_resolves(m, to) {
                             let ptr = format!("/spec/tiers/{i}/escalation/{j}/to");
+                            let suggestion = teams.closest(to);
                             let msg = format!(
-                                "escalation target `{to}` is neither a known team nor a known person"
+                                "escalation target `{to}` is neither a known team nor a known person{}",
+                                did_you_mean(suggestion)
                             );
-                            out.push(Diagnostic::at(Code::R001, doc, ptr, msg));
+                            let d = Diagnostic::at(Code::R001, doc, ptr, msg)
+                                .id_fact("team", to.as_str())
+                                .id_fact_opt("tier", t.id.get().map(String::as_str))
+                                .fact("role", "escalation target")
+                                .fact_opt("suggestion", suggestion);
+                            out.push(d);
                         }
                     }
                 }
@@ -113,13 +140,19 @@ fn unknown_team(m: &Model, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// The service or control whose owners a reference names: the fact's key, and its id.
+type Owner<'a> = (&'static str, Option<&'a str>);
+
 fn unknown_person(m: &Model, out: &mut Vec<Diagnostic>) {
     let mut check = |doc: &Doc, pointer: String, r: Option<&String>, role: &str| {
         if let Some(r) = r
             && m.person(r).is_none()
         {
             let msg = format!("{role} `{r}` is not a known person");
-            out.push(Diagnostic::at(Code::R002, doc, pointer, msg));
+            let d = Diagnostic::at(Code::R002, doc, pointer, msg)
+                .id_fact("person", r.as_str())
+                .fact("role", role);
+            out.push(d);
         }
     };
     for doc in m.docs {
@@ -174,12 +207,15 @@ fn unknown_person(m: &Model, out: &mut Vec<Diagnostic>) {
 }
 
 fn unknown_service(m: &Model, out: &mut Vec<Diagnostic>) {
-    let mut check = |doc: &Doc, pointer: String, s: Option<&String>| {
+    let mut check = |doc: &Doc, pointer: String, s: Option<&String>, control: Option<&String>| {
         if let Some(s) = s
             && !m.services.contains_key(s.as_str())
         {
             let msg = format!("service `{s}` is not in any OwnershipMap");
-            out.push(Diagnostic::at(Code::R003, doc, pointer, msg));
+            let d = Diagnostic::at(Code::R003, doc, pointer, msg)
+                .id_fact("service", s.as_str())
+                .id_fact_opt("control", control.map(String::as_str));
+            out.push(d);
         }
     };
     for doc in m.docs {
@@ -187,12 +223,13 @@ fn unknown_service(m: &Model, out: &mut Vec<Diagnostic>) {
             Body::OwnershipMap(o) => {
                 for (i, c) in items(&o.controls) {
                     for (j, s) in items(&c.services) {
-                        check(doc, format!("/spec/controls/{i}/services/{j}"), Some(s));
+                        let ptr = format!("/spec/controls/{i}/services/{j}");
+                        check(doc, ptr, Some(s), c.id.get());
                     }
                 }
             }
-            Body::Exception(e) => check(doc, "/spec/service".into(), e.service.get()),
-            Body::Remediation(r) => check(doc, "/spec/service".into(), r.service.get()),
+            Body::Exception(e) => check(doc, "/spec/service".into(), e.service.get(), None),
+            Body::Remediation(r) => check(doc, "/spec/service".into(), r.service.get(), None),
             _ => {}
         }
     }
@@ -202,44 +239,84 @@ fn unknown_tier(m: &Model, out: &mut Vec<Diagnostic>) {
     if m.policy.is_none() {
         return; // T005 reports the missing policy once
     }
+    let tiers = Suggest::new(|| {
+        m.tiers()
+            .filter_map(|(_, t)| t.id.get().map(String::as_str))
+            .collect()
+    });
     for (doc, service, finding, tier) in m.records() {
         if let Some(t) = tier.get()
             && m.tier_by_id(t).is_none()
         {
-            let msg = format!("tier `{t}` is not a tier of the SLA policy");
-            out.push(Diagnostic::at(Code::R004, doc, "/spec/tier", msg));
+            let suggestion = tiers.closest(t);
+            let msg = format!(
+                "tier `{t}` is not a tier of the SLA policy{}",
+                did_you_mean(suggestion)
+            );
+            let d = Diagnostic::at(Code::R004, doc, "/spec/tier", msg);
+            let d = about_record(d, service, finding)
+                .id_fact("tier", t.as_str())
+                .fact_opt("suggestion", suggestion);
+            out.push(d);
         }
-        let known_service = service
-            .get()
-            .is_some_and(|s| m.services.contains_key(s.as_str()));
+        let known_service = service.get().and_then(|s| m.services.get(s.as_str()));
         let key = finding.get().and_then(|f| f.key());
-        if known_service && key.is_some() && m.governing_tier(service.get(), finding).is_none() {
-            let msg = "the finding matches no tier of the SLA policy";
-            out.push(Diagnostic::at(Code::R004, doc, "/spec/finding", msg));
+        if let (Some(s), Some(key)) = (known_service, key)
+            && m.governing_tier(service.get(), finding).is_none()
+        {
+            let criticality = s.criticality.get().map(|c| c.name());
+            let service_class = match criticality {
+                Some(c) => format!("service criticality {c}"),
+                None => "service without criticality".into(),
+            };
+            let msg = format!(
+                "the finding (severity {}{}, {service_class}) matches no tier of the SLA policy",
+                key.severity.name(),
+                if key.kev { ", KEV" } else { "" },
+            );
+            let d = Diagnostic::at(Code::R004, doc, "/spec/finding", msg);
+            let d = about_record(d, service, finding)
+                .fact("severity", key.severity.name())
+                .fact("kev", key.kev)
+                .fact_opt("criticality", criticality);
+            out.push(d);
         }
     }
 }
 
-fn duplicate_id(m: &Model, out: &mut Vec<Diagnostic>) {
-    // (scope, id) pairs seen so far, in sorted document order.
-    let mut seen = HashSet::new();
-    let mut check = |scope: &'static str, id: &str, doc: &Doc, pointer: String| {
-        if !seen.insert((scope, id.to_string())) {
-            let msg = format!("{scope} id `{id}` is already defined");
-            out.push(Diagnostic::at(Code::R005, doc, pointer, msg));
+/// Where an id was first defined: its document and pointer.
+type First<'a> = (&'a Doc, String);
+
+fn duplicate_id<'a>(m: &Model<'a>, out: &mut Vec<Diagnostic>) {
+    // (kind, id) -> the first definition, in sorted document order.
+    let mut seen: HashMap<(&'static str, String), First<'a>> = HashMap::new();
+    let mut check = |kind: &'static str, id: &str, doc: &'a Doc, pointer: String| {
+        let key = (kind, id.to_string());
+        match seen.get(&key) {
+            Some((first, first_ptr)) => {
+                let what = match kind {
+                    "People" | "OwnershipMap" | "SlaPolicy" => format!("{kind} document"),
+                    "Team" => "team".into(),
+                    _ => kind.into(),
+                };
+                let first_file = m.paths.get(first.file).copied().unwrap_or("?");
+                let msg = format!("{what} id `{id}` is already defined in {first_file}");
+                let d = Diagnostic::at(Code::R005, doc, pointer, msg)
+                    .id_fact("kind", kind)
+                    .id_fact("id", id)
+                    .fact("first_file", first_file)
+                    .fact("first_pointer", first_ptr.as_str())
+                    .related_to(first, first_ptr.as_str(), "first defined here");
+                out.push(d);
+            }
+            None => {
+                seen.insert(key, (doc, pointer));
+            }
         }
     };
     for doc in m.docs {
         if let Some(id) = &doc.id {
-            let scope = match doc.kind() {
-                Kind::People => "People document",
-                Kind::Team => "team",
-                Kind::OwnershipMap => "OwnershipMap document",
-                Kind::SlaPolicy => "SlaPolicy document",
-                Kind::Exception => "Exception",
-                Kind::Remediation => "Remediation",
-            };
-            check(scope, id, doc, "/metadata/id".into());
+            check(doc.kind().name(), id, doc, "/metadata/id".into());
         }
         match &doc.body {
             Body::People(p) => {
@@ -267,26 +344,42 @@ fn duplicate_id(m: &Model, out: &mut Vec<Diagnostic>) {
     // Tier ids are unique within each policy.
     for doc in m.docs {
         if let Body::SlaPolicy(p) = &doc.body {
-            let mut tiers = HashMap::new();
+            let mut tiers: HashMap<&str, String> = HashMap::new();
             for (i, t) in items(&p.tiers) {
-                if let Some(id) = t.id.get()
-                    && tiers.insert(id.as_str(), i).is_some()
-                {
-                    let msg = format!("tier id `{id}` is already defined in this policy");
-                    let ptr = format!("/spec/tiers/{i}/id");
-                    out.push(Diagnostic::at(Code::R005, doc, ptr, msg));
+                let Some(id) = t.id.get() else { continue };
+                let ptr = format!("/spec/tiers/{i}/id");
+                match tiers.get(id.as_str()) {
+                    Some(first) => {
+                        let msg = format!("tier id `{id}` is already defined in this policy");
+                        let d = Diagnostic::at(Code::R005, doc, ptr, msg)
+                            .id_fact("kind", "tier")
+                            .id_fact("id", id.as_str())
+                            .fact("first_file", m.paths.get(doc.file).copied().unwrap_or("?"))
+                            .fact("first_pointer", first.as_str())
+                            .with_related(first.as_str(), "first defined here");
+                        out.push(d);
+                    }
+                    None => {
+                        tiers.insert(id.as_str(), ptr);
+                    }
                 }
             }
         }
     }
 }
 
-/// The person entry (document, index) that first claimed an e-mail or handle, and its id.
-type Claim<'a> = ((usize, usize), &'a str);
+/// The person entry that first claimed an e-mail or handle: its (document, entry) index,
+/// id, document and pointer.
+struct Claim<'a> {
+    entry: (usize, usize),
+    person: &'a str,
+    doc: &'a Doc,
+    pointer: String,
+}
 
-fn ambiguous_identity(m: &Model, out: &mut Vec<Diagnostic>) {
-    // (kind, lowercased e-mail or handle) -> the person entry that first claimed it, and its id
-    let mut owner: HashMap<(&str, String), Claim> = HashMap::new();
+fn ambiguous_identity<'a>(m: &Model<'a>, out: &mut Vec<Diagnostic>) {
+    // (kind, lowercased e-mail or handle) -> the person entry that first claimed it
+    let mut owner: HashMap<(&str, String), Claim<'a>> = HashMap::new();
     for (d, doc) in m.docs.iter().enumerate() {
         let Body::People(p) = &doc.body else { continue };
         for (i, person) in items(&p.people) {
@@ -295,14 +388,27 @@ fn ambiguous_identity(m: &Model, out: &mut Vec<Diagnostic>) {
             let mut claim = |kind: &'static str, value: &str, pointer: String| {
                 let key = (kind, value.to_lowercase());
                 match owner.get(&key) {
-                    Some((first, first_id)) if *first != who => {
-                        let msg =
-                            format!("{kind} `{value}` already belongs to person `{first_id}`");
-                        out.push(Diagnostic::at(Code::R006, doc, pointer, msg));
+                    Some(first) if first.entry != who => {
+                        let msg = format!(
+                            "{kind} `{value}` already belongs to person `{}`",
+                            first.person
+                        );
+                        let d = Diagnostic::at(Code::R006, doc, pointer, msg)
+                            .id_fact(if kind == "handle" { "handle" } else { "email" }, value)
+                            .id_fact("person", person_id)
+                            .id_fact("claimed_by", first.person)
+                            .related_to(first.doc, first.pointer.as_str(), "claimed first here");
+                        out.push(d);
                     }
                     Some(_) => {}
                     None => {
-                        owner.insert(key, (who, person_id));
+                        let claim = Claim {
+                            entry: who,
+                            person: person_id,
+                            doc,
+                            pointer,
+                        };
+                        owner.insert(key, claim);
                     }
                 }
             };

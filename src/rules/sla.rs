@@ -65,11 +65,18 @@ fn tier_order(m: &Model, out: &mut Vec<Diagnostic>) {
             match max {
                 Some((m_days, m_id)) if days < m_days => {
                     let msg = format!(
-                        "tier `{}` allows {days} days, less than the {m_days} days of the more urgent tier `{m_id}` before it",
-                        tier_name(t)
+                        "tier `{}` allows {}, less than the {} of the more urgent tier `{m_id}` before it",
+                        tier_name(t),
+                        super::days(days),
+                        super::days(m_days)
                     );
                     let ptr = format!("/spec/tiers/{i}/remediate_within_days");
-                    out.push(Diagnostic::at(Code::T001, doc, ptr, msg));
+                    let d = Diagnostic::at(Code::T001, doc, ptr, msg)
+                        .id_fact_opt("tier", t.id.get().map(String::as_str))
+                        .id_fact("earlier_tier", m_id)
+                        .fact("days", days)
+                        .fact("earlier_days", m_days);
+                    out.push(d);
                 }
                 // An equal deadline keeps naming the first tier that set it.
                 Some((m_days, _)) if days == m_days => {}
@@ -87,12 +94,9 @@ fn missing_escalation(m: &Model, out: &mut Vec<Diagnostic>) {
                     "tier `{}` has no escalation step: a missed deadline reaches nobody",
                     tier_name(t)
                 );
-                out.push(Diagnostic::at(
-                    Code::T002,
-                    doc,
-                    format!("/spec/tiers/{i}/id"),
-                    msg,
-                ));
+                let d = Diagnostic::at(Code::T002, doc, format!("/spec/tiers/{i}/id"), msg)
+                    .id_fact_opt("tier", t.id.get().map(String::as_str));
+                out.push(d);
             }
         }
     }
@@ -112,7 +116,11 @@ fn escalation_order(m: &Model, out: &mut Vec<Diagnostic>) {
                             "escalation step after {after} days comes after a step at {prev} days: after_days must strictly increase"
                         );
                         let ptr = format!("/spec/tiers/{i}/escalation/{j}");
-                        out.push(Diagnostic::at(Code::T003, doc, ptr, msg));
+                        let d = Diagnostic::at(Code::T003, doc, ptr, msg)
+                            .id_fact_opt("tier", t.id.get().map(String::as_str))
+                            .fact("after_days", after)
+                            .fact("previous_after_days", prev);
+                        out.push(d);
                     }
                     _ => max = Some(after),
                 }
@@ -138,12 +146,10 @@ fn shadowed_tier(m: &Model, out: &mut Vec<Diagnostic>) {
                     tier_name(t),
                     tier_name(earlier)
                 );
-                out.push(Diagnostic::at(
-                    Code::T004,
-                    doc,
-                    format!("/spec/tiers/{i}/id"),
-                    msg,
-                ));
+                let d = Diagnostic::at(Code::T004, doc, format!("/spec/tiers/{i}/id"), msg)
+                    .id_fact_opt("tier", t.id.get().map(String::as_str))
+                    .id_fact_opt("shadowed_by", earlier.id.get().map(String::as_str));
+                out.push(d);
             }
         }
     }
@@ -157,7 +163,9 @@ fn policy_count(m: &Model, out: &mut Vec<Diagnostic>) {
                 "a second SlaPolicy; `{}` already governs this repo",
                 first.id.as_deref().unwrap_or("?")
             );
-            out.push(Diagnostic::at(Code::T005, doc, "/metadata/id", msg));
+            let d = Diagnostic::at(Code::T005, doc, "/metadata/id", msg)
+                .id_fact_opt("governing", first.id.as_deref());
+            out.push(d);
         }
         return;
     }

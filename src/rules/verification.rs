@@ -2,7 +2,7 @@
 //! the fix.
 
 use super::approvals::team_id;
-use super::{Code, Rule};
+use super::{Code, Rule, about_record};
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::Severity::Error;
 use crate::model::{Function, Model, RemediationStatus, Requirement, none_listed};
@@ -66,6 +66,9 @@ fn self_verification(m: &Model, out: &mut Vec<Diagnostic>) {
             };
             let d = Diagnostic::at(Code::V001, doc, VERIFIER, msg)
                 .with_related("/spec/implemented_by", "implemented by the same person");
+            let d = about_record(d, &r.service, &r.finding)
+                .id_fact("verifier", by.as_str())
+                .id_fact("implementer", implementer.as_str());
             out.push(d);
         }
     }
@@ -87,12 +90,12 @@ fn verifier_membership(
             continue;
         };
         if team.members.contains(&p) == report_member {
-            out.push(Diagnostic::at(
-                code,
-                doc,
-                VERIFIER,
-                message(by, team_id(m, team.doc)),
-            ));
+            let team_id = team_id(m, team.doc);
+            let d = Diagnostic::at(code, doc, VERIFIER, message(by, team_id));
+            let d = about_record(d, &r.service, &r.finding)
+                .id_fact("verifier", by.as_str())
+                .id_fact("team", team_id);
+            out.push(d);
         }
     }
 }
@@ -129,7 +132,10 @@ fn closed_without_verification(m: &Model, out: &mut Vec<Diagnostic>) {
                 "closed without a recorded verification, which tier `{}` requires",
                 tier.id.get().map_or("?", String::as_str)
             );
-            out.push(Diagnostic::at(Code::V004, doc, "/spec/status", msg));
+            let d = Diagnostic::at(Code::V004, doc, "/spec/status", msg);
+            let d = about_record(d, &r.service, &r.finding)
+                .id_fact_opt("tier", tier.id.get().map(String::as_str));
+            out.push(d);
         }
     }
 }
@@ -143,7 +149,9 @@ fn missing_evidence(m: &Model, out: &mut Vec<Diagnostic>) {
         };
         if none_listed(&r.evidence) {
             let msg = format!("marked {status} with no evidence of the fix");
-            out.push(Diagnostic::at(Code::V005, doc, "/spec/status", msg));
+            let d = Diagnostic::at(Code::V005, doc, "/spec/status", msg);
+            let d = about_record(d, &r.service, &r.finding).fact("status", status);
+            out.push(d);
         }
     }
 }

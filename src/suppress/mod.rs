@@ -198,6 +198,7 @@ fn judge_file(
         text: String::new(),
         yaml_docs: 0,
         checked: true,
+        records: Vec::new(),
     };
     let bytes = match bytes {
         Ok(b) if b.len() as u64 > parse::MAX_FILE_BYTES => {
