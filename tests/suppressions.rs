@@ -437,3 +437,70 @@ fn the_origin_remote_in_every_form_finds_the_service() {
         assert_eq!(json["summary"]["errors"], 6, "{url}");
     }
 }
+
+/// The keys `foureyes explain CODE` documents under `## Facts`, with their identity marks.
+fn documented_facts(code: &str) -> Vec<(String, bool)> {
+    let out = foureyes().args(["explain", code]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let (_, facts) = text.split_once("\n## Facts\n").unwrap_or_default();
+    facts
+        .split("\n- ")
+        .filter_map(|item| item.trim_start_matches("- ").split_once(": "))
+        .flat_map(|(names, _)| {
+            let identity = names.contains("*(identity)*");
+            names
+                .split('`')
+                .skip(1)
+                .step_by(2)
+                .map(move |k| (k.to_string(), identity))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+#[test]
+fn facts_are_documented_and_every_problem_has_its_own_fingerprint() {
+    for name in fixture_names() {
+        let expected = read_expected(&apps().join(&name));
+        let tmp = app_repo(&name, expected.origin.as_deref());
+        let mut args = vec!["app", "--format", "json"];
+        args.extend(expected.args.iter().map(String::as_str));
+        let (_, out, _) = run(tmp.path(), &args);
+        let json: Value = serde_json::from_str(&out).unwrap();
+        for d in json["diagnostics"].as_array().unwrap() {
+            let code = d["code"].as_str().unwrap();
+            let documented = documented_facts(code);
+            for key in d["facts"].as_object().unwrap().keys() {
+                assert!(
+                    documented.iter().any(|(k, _)| k == key),
+                    "{name}: {code} fact `{key}` is not documented"
+                );
+            }
+        }
+        args[2] = "sarif";
+        let (_, out, _) = run(tmp.path(), &args);
+        let sarif: Value = serde_json::from_str(&out).unwrap();
+        let prints: Vec<&Value> = sarif["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| &r["partialFingerprints"])
+            .collect();
+        let unique: std::collections::HashSet<String> =
+            prints.iter().map(|p| p.to_string()).collect();
+        assert_eq!(unique.len(), prints.len(), "{name}: {prints:?}");
+    }
+}
+
+#[test]
+fn the_same_id_twice_in_a_trivyignore_is_two_problems() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = tmp.path().join("app");
+    std::fs::create_dir(&app).unwrap();
+    std::fs::write(app.join(".trivyignore"), "CVE-2026-9999\ncve-2026-9999\n").unwrap();
+    git_init(&app, Some("https://github.com/acme/payments.git"));
+    let (_, out, _) = run(tmp.path(), &["app", "--format", "json"]);
+    let json: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["diagnostics"][0]["facts"].get("occurrence"), None);
+    assert_eq!(json["diagnostics"][1]["facts"]["occurrence"], 1);
+}

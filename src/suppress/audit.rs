@@ -1,6 +1,10 @@
 //! X001–X004: judges the entries of one suppression file against the backing Exceptions.
 
-use super::backing::{Backing, Lookup, State};
+use std::collections::HashMap;
+
+use serde_json::{Value, json};
+
+use super::backing::{Backing, Exception, Lookup, State};
 use super::formats::{At, Entry, Format, Parsed, What};
 use super::instant::Instant;
 use super::service::RepoName;
@@ -53,25 +57,48 @@ pub fn judge(
                     "this {} file lies in none of the folders listed for repository {repo} ({listed}), so no service owns what it silences: list its folder under a service's `repositories`",
                     format.name()
                 );
-                out.push(Diagnostic::new(Code::X004, file, Loc::File, msg));
+                let d = Diagnostic::new(Code::X004, file, Loc::File, msg)
+                    .id_fact("repository", repo.as_string())
+                    .fact("folders", folders.to_vec())
+                    .fact("format", format.name());
+                out.push(d);
             }
             return out;
         }
     };
+    // Entries of a `.trivyignore` have no pointer: the same id twice in one file is told
+    // apart by its occurrence.
+    let mut seen: HashMap<String, usize> = HashMap::new();
     for entry in &parsed.entries {
+        let occurrence = match (&entry.what, &entry.at.pointer) {
+            (What::Id(id), None) => {
+                let n = seen.entry(id.to_ascii_lowercase()).or_default();
+                *n += 1;
+                *n - 1
+            }
+            _ => 0,
+        };
+        let cx = Cx {
+            file,
+            service,
+            format,
+            entry,
+            occurrence,
+        };
         match &entry.what {
             What::Blanket(silences) => {
                 let msg = format!(
                     "this entry silences {silences} without naming a finding, so no Exception can back it: list the finding ids instead"
                 );
-                out.push(Diagnostic::new(Code::X003, file, loc(&entry.at), msg));
+                let d = cx.diagnostic(Code::X003, &entry.at, msg);
+                out.push(d.fact("silences", silences.as_str()));
             }
             What::Id(id) => {
                 let found = backing.lookup(service, id);
                 if found.backing.is_empty() {
-                    out.push(unbacked(file, service, id, entry, &found));
+                    out.push(unbacked(&cx, id, &found));
                 } else {
-                    out.extend(outliving(file, format, id, entry, &found));
+                    out.extend(outliving(&cx, id, &found));
                 }
             }
         }
@@ -79,24 +106,69 @@ pub fn judge(
     out
 }
 
-fn unbacked(file: usize, service: &str, id: &str, entry: &Entry, found: &Lookup) -> Diagnostic {
-    let mut reasons: Vec<String> = found
+/// One entry being judged.
+struct Cx<'a> {
+    file: usize,
+    service: &'a str,
+    format: Format,
+    entry: &'a Entry,
+    occurrence: usize,
+}
+
+impl Cx<'_> {
+    /// A diagnostic about the entry, with the facts every one has.
+    fn diagnostic(&self, code: Code, at: &At, msg: String) -> Diagnostic {
+        let d = Diagnostic::new(code, self.file, loc(at), msg).id_fact("service", self.service);
+        let d = match &self.entry.what {
+            What::Id(id) => d.id_fact("finding", id.as_str()),
+            What::Blanket(_) => d,
+        };
+        let d = if self.occurrence > 0 {
+            d.id_fact("occurrence", self.occurrence)
+        } else {
+            d
+        };
+        d.fact("format", self.format.name())
+    }
+}
+
+/// Why an Exception for the service backs nothing: for the message, and as a fact.
+fn failure(e: &Exception) -> Option<(String, Value)> {
+    Some(match &e.state {
+        State::Backs => return None,
+        State::Revoked => (
+            format!("{} is revoked", e.id),
+            json!({"id": e.id, "why": "revoked"}),
+        ),
+        State::Expired(day) => (
+            format!("{} expired on {day}", e.id),
+            json!({"id": e.id, "why": "expired", "expired_on": day.to_string()}),
+        ),
+        State::Errors(codes) => {
+            let codes: Vec<&str> = codes.iter().map(|c| c.as_str()).collect();
+            (
+                format!("{} has errors: {}", e.id, codes.join(", ")),
+                json!({"id": e.id, "why": "errors", "errors": codes}),
+            )
+        }
+    })
+}
+
+fn unbacked(cx: &Cx, id: &str, found: &Lookup) -> Diagnostic {
+    let service = cx.service;
+    let elsewhere = found.elsewhere.iter().map(|e| {
+        let other = e.service.as_deref().unwrap_or_default();
+        (
+            format!("{} covers another service (`{other}`)", e.id),
+            json!({"id": e.id, "why": "other-service", "service": other}),
+        )
+    });
+    let (reasons, facts): (Vec<String>, Vec<Value>) = found
         .failing
         .iter()
-        .filter_map(|e| match &e.state {
-            State::Revoked => Some(format!("{} is revoked", e.id)),
-            State::Expired(day) => Some(format!("{} expired on {day}", e.id)),
-            State::Errors(codes) => {
-                let codes: Vec<&str> = codes.iter().map(|c| c.as_str()).collect();
-                Some(format!("{} has errors: {}", e.id, codes.join(", ")))
-            }
-            State::Backs => None,
-        })
-        .collect();
-    reasons.extend(found.elsewhere.iter().map(|e| match &e.service {
-        Some(other) => format!("{} covers another service (`{other}`)", e.id),
-        None => format!("{} names no service", e.id),
-    }));
+        .filter_map(|e| failure(e))
+        .chain(elsewhere)
+        .unzip();
     let msg = if reasons.is_empty() {
         format!(
             "`{id}` is suppressed, but no Exception for service `{service}` names it (by id or alias)"
@@ -107,23 +179,18 @@ fn unbacked(file: usize, service: &str, id: &str, entry: &Entry, found: &Lookup)
             reasons.join("; ")
         )
     };
-    Diagnostic::new(Code::X001, file, loc(&entry.at), msg)
+    cx.diagnostic(Code::X001, &cx.entry.at, msg)
+        .fact("exceptions", facts)
 }
 
-fn outliving(
-    file: usize,
-    format: Format,
-    id: &str,
-    entry: &Entry,
-    found: &Lookup,
-) -> Vec<Diagnostic> {
+fn outliving(cx: &Cx, id: &str, found: &Lookup) -> Vec<Diagnostic> {
     let Some(expires) = found.expires() else {
         return Vec::new();
     };
     let Some(latest) = expires.plus(1) else {
         return Vec::new();
     };
-    let Some(hint) = format.expiry_hint(latest) else {
+    let Some(hint) = cx.format.expiry_hint(latest) else {
         return Vec::new();
     };
     let exception = found
@@ -133,16 +200,23 @@ fn outliving(
         .map(|e| e.id.as_str())
         .min()
         .unwrap_or_default();
+    let x002 = |at: &At, msg: String, expiry: Option<&str>| {
+        cx.diagnostic(Code::X002, at, msg)
+            .id_fact("exception", exception)
+            .fact("expires", expires.to_string())
+            .fact("latest", latest.to_string())
+            .fact_opt("expiry", expiry)
+    };
     let mut out = Vec::new();
     let (mut missing, mut unreadable) = (false, false);
-    for x in &entry.expiries {
+    for x in &cx.entry.expiries {
         match (x.until, &x.at) {
             (Some(until), Some(at)) if until > Instant::midnight(latest) => {
                 let msg = format!(
                     "`{id}` is ignored until {}, but {exception} expires on {expires}: set {hint} at the latest",
                     x.text
                 );
-                out.push(Diagnostic::new(Code::X002, file, loc(at), msg));
+                out.push(x002(at, msg, Some(&x.text)));
             }
             (Some(_), _) => {}
             (None, None) => missing = true,
@@ -158,7 +232,7 @@ fn outliving(
         let msg = format!(
             "`{id}` is ignored with {what}, but {exception} expires on {expires}: add {hint}"
         );
-        out.push(Diagnostic::new(Code::X002, file, loc(&entry.at), msg));
+        out.push(x002(&cx.entry.at, msg, None));
     }
     out
 }

@@ -64,7 +64,13 @@ impl Instant {
                     None if o.len() == 4 => (o.get(..2)?, o.get(2..)?),
                     None => (o, "00"),
                 };
-                sign * (two_digits(h, 23)? * 3600 + two_digits(m, 59)? * 60)
+                // YAML timestamps may write the hour of an offset with one digit (`-5`).
+                let h = if h.len() == 1 {
+                    format!("0{h}")
+                } else {
+                    h.to_string()
+                };
+                sign * (two_digits(&h, 23)? * 3600 + two_digits(m, 59)? * 60)
             }
         };
         let secs = Instant::midnight(date).secs + hour * 3600 + minute * 60 + second - offset_secs;
@@ -119,6 +125,7 @@ mod tests {
         assert_eq!(at("2026-12-02t01:00:00+01:00"), day);
         assert_eq!(at("2026-12-01T23:00:00-01:00"), day);
         assert_eq!(at("2026-12-01T19:00-0500"), day);
+        assert_eq!(at("2026-12-01 19:00:00.0 -5"), day);
         assert!(at("2026-12-02T00:00:00.001Z") > day);
         assert!(at("2026-12-01T23:59:59.999999999Z") < day);
         for bad in [

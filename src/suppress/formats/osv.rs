@@ -22,6 +22,7 @@ pub fn parse(text: &str) -> Parsed {
         let id_ptr = child(&pointer, "id");
         let id = match table.get("id") {
             Some(v) => match v.get_ref() {
+                DeValue::String(s) if s.is_empty() => continue,
                 DeValue::String(s) => (s.to_string(), toml_doc::at(&lines, v, &id_ptr)),
                 other => {
                     let msg = format!("`id` must be a string, not {}", kind(other));
@@ -29,7 +30,7 @@ pub fn parse(text: &str) -> Parsed {
                     continue;
                 }
             },
-            None => continue, // matches no vulnerability
+            None => continue, // without an id it matches no vulnerability
         };
         let until_ptr = child(&pointer, "ignoreUntil");
         let expiry = match table.get("ignoreUntil") {

@@ -36,8 +36,10 @@ pub fn parse(text: &str) -> Parsed {
                 continue;
             };
             let id_ptr = child(&item_ptr, "id");
+            // An item without an id (or an empty one) matches no finding.
             let id = match item.get("id") {
                 None | Some(Value::Null) => continue,
+                Some(Value::String(s)) if s.is_empty() => continue,
                 Some(Value::String(s)) => s,
                 Some(other) => {
                     let msg = format!("`id` must be a string, not {}", kind(other));
@@ -64,7 +66,7 @@ mod tests {
 
     #[test]
     fn all_four_lists_with_dates_timestamps_and_quoted_ids() {
-        let text = "# Trivy ignore file\nvulnerabilities:\n  - id: CVE-2026-0001\n    expired_at: 2026-12-02\n    statement: Accept the risk\n  - id: \"CVE-2026-0002\"\n    paths: [\"usr/lib/**\"]\n    purls: [\"pkg:deb/debian/libssl1.1\"]\nmisconfigurations:\n  - {id: AVD-AWS-0104, expired_at: '2026-12-01T12:00:00Z'}\nsecrets:\n  - id: aws-access-key-id\nlicenses:\n  - id: GPL-3.0\n    expired_at: 2027-01-01\n  - statement: no id, matches nothing\n";
+        let text = "# Trivy ignore file\nvulnerabilities:\n  - id: CVE-2026-0001\n    expired_at: 2026-12-02\n    statement: Accept the risk\n  - id: \"CVE-2026-0002\"\n    paths: [\"usr/lib/**\"]\n    purls: [\"pkg:deb/debian/libssl1.1\"]\nmisconfigurations:\n  - {id: AVD-AWS-0104, expired_at: '2026-12-01T12:00:00Z'}\nsecrets:\n  - id: aws-access-key-id\nlicenses:\n  - id: GPL-3.0\n    expired_at: 2027-01-01\n  - statement: no id, matches nothing\n  - id: ''\n";
         let p = parse(text);
         assert_eq!(
             summary(&p),

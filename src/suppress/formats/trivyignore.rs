@@ -34,9 +34,10 @@ pub fn parse(text: &str) -> Parsed {
             && !id.starts_with('#')
         {
             let expiry = fields
-                .find_map(|(i, f)| f.strip_prefix("exp:").map(|v| (i + 4, v)))
+                .find_map(|(i, f)| f.strip_prefix("exp:").map(|v| (i, v)))
                 .map(|(i, v)| {
-                    let at = at(i, v.len());
+                    // The whole `exp:…` field.
+                    let at = at(i, v.len() + 4);
                     // Trivy reads exactly a date here.
                     let until = Date::parse(v).map(Instant::midnight);
                     if until.is_none() {
@@ -94,9 +95,9 @@ mod tests {
             summary(&p),
             [
                 "2:1 CVE-2026-0001 [none]",
-                "4:3 CVE-2026-0002 [2026-12-02@4:21]",
+                "4:3 CVE-2026-0002 [2026-12-02@4:17]",
                 "5:1 GHSA-aaaa-bbbb-cccc [none]",
-                "7:1 CVE-2026-0003 [2027-01-01@7:30]",
+                "7:1 CVE-2026-0003 [2027-01-01@7:26]",
             ]
         );
         assert!(p.problems.is_empty());
@@ -112,8 +113,8 @@ mod tests {
         assert_eq!(
             problems(&p),
             [
-                "P001 1:11 `exp:2026-13-01` is not a date (YYYY-MM-DD): Trivy skips this line",
-                "P001 2:11 `exp:tomorrow` is not a date (YYYY-MM-DD): Trivy skips this line",
+                "P001 1:7 `exp:2026-13-01` is not a date (YYYY-MM-DD): Trivy skips this line",
+                "P001 2:7 `exp:tomorrow` is not a date (YYYY-MM-DD): Trivy skips this line",
             ]
         );
     }
@@ -121,9 +122,9 @@ mod tests {
     #[test]
     fn columns_count_characters_and_unicode_spaces_separate() {
         let p = parse("\u{a0}é CVE-3\u{2003}exp:2026-01-01\n");
-        assert_eq!(summary(&p), ["1:2 é [2026-01-01@1:14]"]);
+        assert_eq!(summary(&p), ["1:2 é [2026-01-01@1:10]"]);
         let p = parse("CVE-3\u{2003}exp:2026-01-01");
-        assert_eq!(summary(&p), ["1:1 CVE-3 [2026-01-01@1:11]"]);
+        assert_eq!(summary(&p), ["1:1 CVE-3 [2026-01-01@1:7]"]);
         // Character indexes run on across lines.
         let p = parse("é\nCVE-4");
         assert_eq!(p.entries[1].at.span.start.index, 2);
