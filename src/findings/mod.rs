@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use crate::check::SourceFile;
 use crate::config::Config;
 use crate::date::Date;
-use crate::diagnostic::{Diagnostic, Loc};
+use crate::diagnostic::{Diagnostic, Loc, Related};
 use crate::kev::Catalog;
 use crate::model::{
     self, Body, FindingClass, Given, Governing, Level4, Model, RemediationStatus, items,
@@ -251,18 +251,15 @@ fn governance(opts: &Options) -> Result<Gov, String> {
     let model = Model::build(&outcome.docs, opts.today, paths, None);
     let tiers = tiers_of(&model, &service);
     let records = records_of(&gov, &service, opts.today);
-    // F004 points at active Exceptions: keep their files (renumbered in order).
-    let mut kept: Vec<usize> = records
-        .iter()
-        .filter(|r| r.covers)
-        .map(|r| r.gov_file)
-        .collect();
+    // Diagnostics point at records (F004) and show them beside findings: keep their files
+    // (renumbered in order).
+    let mut kept: Vec<usize> = records.iter().map(|r| r.gov_file).collect();
     kept.sort_unstable();
     kept.dedup();
     let records = records
         .into_iter()
         .map(|mut r| {
-            r.gov_file = kept.binary_search(&r.gov_file).unwrap_or(usize::MAX);
+            r.gov_file = kept.binary_search(&r.gov_file).unwrap_or_default();
             r
         })
         .collect();
@@ -530,8 +527,23 @@ fn judge(findings: &[Finding], gov: &Gov, formats: &[Format], first_gov: usize) 
         let remediated = records.iter().any(|r| r.kind == model::Kind::Remediation);
         let backed = records.iter().any(|r| r.state == Some(State::Backs));
         let format = formats[f.file].name();
+        // The record's node, shown beside the finding.
+        let node = |r: &Rec, pointer: &str, label: String| Related {
+            file: first_gov + r.gov_file,
+            doc: r.doc,
+            pointer: pointer.into(),
+            label,
+        };
         if !remediated && !backed {
-            out.push(untracked(f, gov, &records).fact("format", format));
+            let mut d = untracked(f, gov, &records).fact("format", format);
+            for r in records.iter().filter(|r| r.state.is_some()) {
+                d.related.push(node(
+                    r,
+                    "/metadata/id",
+                    "names it, but does not back it".into(),
+                ));
+            }
+            out.push(d);
         }
         for r in &records {
             let closed = matches!(
@@ -539,11 +551,16 @@ fn judge(findings: &[Finding], gov: &Gov, formats: &[Format], first_gov: usize) 
                 Some(RemediationStatus::Completed | RemediationStatus::Closed)
             );
             if closed {
-                out.push(fixed_but_detected(f, service, r).fact("format", format));
+                let mut d = fixed_but_detected(f, service, r).fact("format", format);
+                d.related
+                    .push(node(r, "/spec/status", "marked fixed here".into()));
+                out.push(d);
             }
             if (r.kind == model::Kind::Remediation || r.covers)
-                && let Some(d) = understated(f, service, r)
+                && let Some(mut d) = understated(f, service, r)
             {
+                let label = format!("recorded by {}", r.id);
+                d.related.push(node(r, "/spec/finding", label));
                 out.push(d.fact("format", format));
             }
         }
