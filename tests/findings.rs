@@ -700,3 +700,41 @@ fn github_and_sarif_name_files_from_the_repository_root() {
         human.stdout
     );
 }
+
+#[test]
+fn columns_count_characters_in_a_minified_report() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&fixture().join("gov"), &tmp.path().join("gov"));
+    let report = r#"{"SchemaVersion":2,"Results":[{"Target":"app — ünïcode 🦀","Vulnerabilities":[{"VulnerabilityID":"CVE-2026-1001","Severity":"HIGH","Title":"é"},{"VulnerabilityID":"CVE-2026-1099","Severity":"LOW"}]}]}"#;
+    std::fs::write(tmp.path().join("min.json"), report).unwrap();
+    let start = report
+        .find(r#"{"VulnerabilityID":"CVE-2026-1099""#)
+        .unwrap();
+    let column = report[..start].chars().count() + 1;
+    let args = [
+        "min.json",
+        "--governance",
+        "gov",
+        "--service",
+        "payments-api",
+        "--today",
+        "2026-11-15",
+    ];
+    let mut json_args = args.to_vec();
+    json_args.extend(["--format", "json"]);
+    let r = findings_in(tmp.path(), &json_args);
+    assert_eq!(
+        r.lines(),
+        [
+            STALE_1004,
+            STALE,
+            &*format!("F001 error min.json:1:{column} /Results/0/Vulnerabilities/1"),
+        ]
+    );
+    let human = findings_in(tmp.path(), &args);
+    assert!(
+        human.stdout.contains("╰── untracked-finding"),
+        "{}",
+        human.stdout
+    );
+}
