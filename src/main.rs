@@ -213,7 +213,8 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             let gov = suppress::load_governance(&governance, today)?;
             if let (Some(target), Some(service)) = (emit, &service) {
                 suppress::Select::new(Some(service.clone()), None, &gov.routes)?;
-                print!("{}", suppress::emit::emit(&gov.backing, service, target));
+                let text = suppress::emit::emit(&gov.backing, service, target);
+                let _ = std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes());
                 return Ok(ExitCode::SUCCESS);
             }
             let select = suppress::Select::new(service, repository, &gov.routes)?;
