@@ -22,8 +22,9 @@ pub struct SourceFile {
     pub text: String,
     /// How many YAML documents the file holds (diagnostics name the document when > 1).
     pub yaml_docs: usize,
-    /// False for a file that only the base commit has: pull-request mode names it when a
-    /// record was deleted with it, but it was not checked.
+    /// False for a file that is not reported on: one that only the base commit has
+    /// (pull-request mode names it when a record was deleted with it), or, when one file is
+    /// checked, the rest of its repository.
     pub checked: bool,
     /// The record each YAML document of the file is (by document index), when it has a
     /// known `kind` and a `metadata.id`.
@@ -124,7 +125,7 @@ impl Input {
 /// What the per-file stage learns from one file. It depends on the bytes alone, so a file
 /// with the same bytes elsewhere (the base commit) can reuse it.
 #[derive(Clone)]
-pub struct FileResult {
+pub(crate) struct FileResult {
     source: SourceFile,
     docs: Vec<Doc>,
     diagnostics: Vec<Diagnostic>,
@@ -132,7 +133,7 @@ pub struct FileResult {
 
 impl FileResult {
     /// The same result for a file named `rel` at position `index` of another file list.
-    pub fn renumbered(&self, index: usize, rel: String) -> FileResult {
+    pub(crate) fn renumbered(&self, index: usize, rel: String) -> FileResult {
         let mut r = self.clone();
         r.source.rel = rel;
         r.docs.iter_mut().for_each(|d| d.file = index);
@@ -142,7 +143,7 @@ impl FileResult {
 }
 
 /// Reads, parses, schema-checks and types one file, at position `index` of the file list.
-pub fn check_file(index: usize, rel: String, input: Input) -> FileResult {
+pub(crate) fn check_file(index: usize, rel: String, input: Input) -> FileResult {
     let mut out = FileResult {
         source: SourceFile {
             rel,
@@ -154,16 +155,10 @@ pub fn check_file(index: usize, rel: String, input: Input) -> FileResult {
         docs: Vec::new(),
         diagnostics: Vec::new(),
     };
-    let diag = |code, loc, msg: String| Diagnostic::new(code, index, loc, msg);
-    let bytes = match input {
-        Input::Disk(path) => read_limited(&path),
-        Input::Memory(b) if b.len() as u64 > parse::MAX_FILE_BYTES => Err(too_big()),
-        Input::Memory(b) => Ok(b),
-    };
-    let bytes = match bytes {
-        Ok(b) => b,
-        Err((code, message)) => {
-            let d = diag(code, Loc::File, message);
+    let text = match read_text(input) {
+        Ok(text) => text,
+        Err((code, loc, message)) => {
+            let d = Diagnostic::new(code, index, loc, message);
             let d = match code {
                 Code::P004 => d.id_fact("limit", "file_size"),
                 _ => d,
@@ -172,92 +167,59 @@ pub fn check_file(index: usize, rel: String, input: Input) -> FileResult {
             return out;
         }
     };
+    let parsed = parse::parse(&text, false);
+    let diag = |code, loc, msg: String| Diagnostic::new(code, index, loc, msg);
     // P002: how often each key was repeated so far, so that a third `a:` is its own problem.
     let mut repeats: HashMap<(usize, String), usize> = HashMap::new();
-    let mut problem = |p: Problem| match p {
-        Problem::Syntax { pos, message } => diag(Code::P001, Loc::At(pos), message),
-        Problem::DuplicateKey {
-            doc,
-            pointer,
-            key_span,
-        } => {
-            let key = unescape(pointer.rsplit('/').next().unwrap_or_default());
-            let n = repeats.entry((doc, pointer.clone())).or_default();
-            *n += 1;
-            let occurrence = *n + 1;
-            let loc = Loc::Exact {
+    for p in parsed.problems {
+        out.diagnostics.push(match p {
+            Problem::Syntax { pos, message } => {
+                let message = syntax_message(&text, pos, message);
+                diag(Code::P001, Loc::At(pos), message)
+            }
+            Problem::DuplicateKey {
                 doc,
                 pointer,
-                span: key_span,
-            };
-            diag(Code::P002, loc, format!("duplicate key `{key}`"))
-                .id_fact("key", key)
-                .id_fact("occurrence", occurrence)
-        }
-        Problem::Limit { message } => {
-            diag(Code::P004, Loc::File, message).id_fact("limit", "parse")
-        }
-    };
-    let text = match parse::decode(bytes) {
-        Ok(t) => t,
-        Err(p) => {
-            out.diagnostics.push(problem(p));
-            return out;
-        }
-    };
-    let parsed = parse::parse(&text, false);
+                key_span,
+            } => {
+                let key = unescape(pointer.rsplit('/').next().unwrap_or_default());
+                let n = repeats.entry((doc, pointer.clone())).or_default();
+                *n += 1;
+                let occurrence = *n + 1;
+                let loc = Loc::Exact {
+                    doc,
+                    pointer,
+                    span: key_span,
+                };
+                diag(Code::P002, loc, format!("duplicate key `{key}`"))
+                    .id_fact("key", key)
+                    .id_fact("occurrence", occurrence)
+            }
+            Problem::Limit { message } => {
+                diag(Code::P004, Loc::File, message).id_fact("limit", "parse")
+            }
+        });
+    }
     out.source.text = text;
-    out.source.yaml_docs = parsed.docs.len();
-    out.source.records = records_of(&parsed.docs);
-    out.diagnostics
-        .extend(parsed.problems.into_iter().map(problem));
     if out.diagnostics.iter().any(|d| d.code == Code::P004) {
-        out.source.yaml_docs = 0;
         return out;
     }
+    out.source.yaml_docs = parsed.docs.len();
+    out.source.records = records_of(&parsed.docs);
     for (n, doc) in parsed.docs.into_iter().enumerate() {
         let node = |pointer: &str| Loc::Node {
             doc: n,
             pointer: pointer.into(),
             key: false,
         };
-        let Some(api) = doc.value.get("apiVersion").and_then(Value::as_str) else {
-            continue;
-        };
-        if !api.starts_with("foureyes.dev/") {
-            continue;
-        }
-        if api != "foureyes.dev/v1" {
-            let msg = format!("unknown apiVersion `{api}`: this foureyes reads foureyes.dev/v1");
-            let d = diag(Code::P003, node("/apiVersion"), msg).id_fact("apiVersion", api);
-            out.diagnostics.push(d);
-            continue;
-        }
-        let kind = match doc.value.get("kind") {
-            Some(Value::String(k)) => match Kind::from_name(k) {
-                Some(kind) => kind,
-                None => {
-                    let msg = format!(
-                        "unknown kind `{k}`: expected one of People, Team, OwnershipMap, SlaPolicy, Exception, Remediation"
-                    );
-                    let d = diag(Code::P003, node("/kind"), msg).id_fact("kind", k.as_str());
-                    out.diagnostics.push(d);
-                    continue;
-                }
-            },
-            Some(_) => {
-                out.diagnostics.push(diag(
-                    Code::P003,
-                    node("/kind"),
-                    "`kind` must be a string".into(),
-                ));
+        let kind = match envelope(&doc.value) {
+            Envelope::Other => continue,
+            Envelope::Unknown(pointer, message, (key, value)) => {
+                let d = diag(Code::P003, node(pointer), message).id_fact(key, value);
+                out.diagnostics.push(d);
                 continue;
             }
-            None => {
-                out.diagnostics
-                    .push(diag(Code::P003, node(""), "missing `kind`".into()));
-                continue;
-            }
+            Envelope::Governance(kind) => kind,
         };
         for v in schema::validate(kind, &doc.value) {
             let loc = Loc::Node {
@@ -271,6 +233,121 @@ pub fn check_file(index: usize, rel: String, input: Input) -> FileResult {
         out.docs.push(Doc::from_value(index, n, kind, &doc.value));
     }
     out
+}
+
+/// A file's text, or the file-level diagnostic that explains why it has none to check.
+fn read_text(input: Input) -> Result<String, (Code, Loc, String)> {
+    let bytes = match input {
+        Input::Disk(path) => read_limited(&path),
+        Input::Memory(b) if b.len() as u64 > parse::MAX_FILE_BYTES => Err(too_big()),
+        Input::Memory(b) => Ok(b),
+    };
+    let bytes = bytes.map_err(|(code, message)| (code, Loc::File, message))?;
+    if is_lfs_pointer(&bytes) {
+        let message = "a Git LFS pointer: the file's content is not in the repository, so it cannot be checked";
+        return Err((Code::P005, Loc::File, message.into()));
+    }
+    parse::decode(bytes).map_err(|(pos, message)| (Code::P001, Loc::At(pos), message))
+}
+
+/// Whether a file is what Git LFS stores in place of the content it tracks.
+fn is_lfs_pointer(bytes: &[u8]) -> bool {
+    let Some(rest) = bytes.strip_prefix(b"version https://git-lfs.github.com/spec/v1") else {
+        return false;
+    };
+    matches!(rest, [] | [b'\n', ..] | [b'\r', b'\n', ..])
+}
+
+/// saphyr's message for a syntax error, with what to do when it is a common mistake.
+fn syntax_message(text: &str, pos: parse::Pos, message: String) -> String {
+    let rest = text.chars().skip(pos.index as usize);
+    let found = rest.clone().next();
+    match found {
+        // `@` and `` ` `` are reserved: a plain scalar cannot start with them.
+        Some(c @ ('@' | '`')) => {
+            let value: String = rest
+                .take_while(|c| !c.is_whitespace() && !matches!(c, ',' | ']' | '}' | '#'))
+                .take(100)
+                .collect();
+            format!(
+                "unexpected `{c}`: YAML reserves it at the start of a value, so quote the value: \"{value}\""
+            )
+        }
+        _ => message,
+    }
+}
+
+/// What the envelope (`apiVersion`, `kind`) says a YAML document is.
+enum Envelope {
+    /// Not a governance document: skipped silently.
+    Other,
+    /// A governance document, or one that looks like one, that is not checked (P003): the
+    /// pointer to blame, why, and the identity fact (the field and its value as written).
+    Unknown(&'static str, String, (&'static str, String)),
+    Governance(Kind),
+}
+
+fn envelope(value: &Value) -> Envelope {
+    let Some(map) = value.as_object() else {
+        return Envelope::Other;
+    };
+    let kinds = || Kind::ALL.iter().map(|k| k.name());
+    let api = map.get("apiVersion");
+    match api.and_then(Value::as_str) {
+        Some("foureyes.dev/v1") => {}
+        Some(api) if api.starts_with("foureyes.dev/") => {
+            let msg = format!("unknown apiVersion `{api}`: this foureyes reads foureyes.dev/v1");
+            return Envelope::Unknown("/apiVersion", msg, ("apiVersion", api.into()));
+        }
+        // A document with a governance kind and a spec looks like one: it must not vanish.
+        _ => {
+            let kind = map.get("kind").and_then(Value::as_str);
+            let Some(kind) = kind.filter(|k| Kind::from_name(k).is_some()) else {
+                return Envelope::Other;
+            };
+            if !map.contains_key("spec") {
+                return Envelope::Other;
+            }
+            return match api {
+                Some(api) => {
+                    let api = match api {
+                        Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    };
+                    let msg = format!(
+                        "apiVersion `{api}` is not foureyes.dev/v1: this {kind} document is not checked and defines nothing"
+                    );
+                    Envelope::Unknown("/apiVersion", msg, ("apiVersion", api))
+                }
+                None => {
+                    let near = map.keys().find(|k| k.eq_ignore_ascii_case("apiVersion"));
+                    let found = near.map_or_else(String::new, |k| {
+                        format!(" (`{k}` is not it: keys are case-sensitive)")
+                    });
+                    let msg = format!(
+                        "a {kind} document without `apiVersion: foureyes.dev/v1`{found}: it is not checked and defines nothing"
+                    );
+                    Envelope::Unknown("", msg, ("apiVersion", String::new()))
+                }
+            };
+        }
+    }
+    match map.get("kind") {
+        Some(Value::String(k)) => match Kind::from_name(k) {
+            Some(kind) => Envelope::Governance(kind),
+            None => {
+                let hint = crate::suggest::did_you_mean(k, kinds());
+                let all = kinds().collect::<Vec<_>>().join(", ");
+                let msg = format!("unknown kind `{k}`{hint} (the kinds are {all})");
+                Envelope::Unknown("/kind", msg, ("kind", k.clone()))
+            }
+        },
+        Some(other) => {
+            let msg = "`kind` must be a string".into();
+            Envelope::Unknown("/kind", msg, ("kind", other.to_string()))
+        }
+        None => Envelope::Unknown("", "missing `kind`".into(), ("kind", String::new())),
+    }
 }
 
 fn unescape(segment: &str) -> String {
@@ -336,7 +413,7 @@ pub fn run_inputs(
 }
 
 /// The cross-document stage over the per-file results, in file order: model, rules, config.
-pub fn finish(
+pub(crate) fn finish(
     results: Vec<FileResult>,
     config: &Config,
     today: Date,

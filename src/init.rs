@@ -6,6 +6,8 @@ use std::fs::{self, OpenOptions};
 use std::io::Write;
 use std::path::Path;
 
+use crate::date::Date;
+
 macro_rules! starter {
     ($($path:literal)*) => {
         &[$(($path, include_str!(concat!("../policies/", $path)))),*]
@@ -41,6 +43,44 @@ const STARTER: &[(&str, &str)] = starter![
     "teams/secops-verify.yaml"
     "teams/security-leadership.yaml"
 ];
+
+/// The day `policies/` is dated around: checked on it, the starter is clean (the README's
+/// quick start pins it). The scaffold moves every date of its example records by the days
+/// from this one to the day `init` runs, so a new repository is clean on the day it is
+/// written, whatever that day; from then on its records age as real ones do.
+const STARTER_DAY: Date = Date(20_772); // 2026-11-15
+
+/// The folders of the starter that hold records, the only files with dates to move.
+const DATED: [&str; 2] = ["exceptions/", "remediations/"];
+
+/// `text` with every `YYYY-MM-DD` date moved by `days` (ids such as `EXC-2026-0001` are no
+/// dates and stay).
+fn redate(text: &str, days: i64) -> Result<String, String> {
+    let b = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    let mut i = 0;
+    while i + 10 <= b.len() {
+        let alone = |j: usize| b.get(j).is_none_or(|c| !c.is_ascii_alphanumeric());
+        let date = (i == 0 || alone(i - 1)) && alone(i + 10);
+        match text.get(i..i + 10).filter(|_| date).and_then(Date::parse) {
+            Some(d) => {
+                // Four-digit years only: a date past 9999 would not read back.
+                let moved = d
+                    .plus(days)
+                    .filter(|m| (Date(-719_528)..=Date(2_932_896)).contains(m))
+                    .ok_or("cannot date the example records around that day")?;
+                out.push_str(&text[copied..i]);
+                out.push_str(&moved.to_string());
+                i += 10;
+                copied = i;
+            }
+            None => i += 1,
+        }
+    }
+    out.push_str(&text[copied..]);
+    Ok(out)
+}
 
 /// The action and hook are pinned to the release of the binary that wrote them.
 fn release() -> String {
@@ -104,13 +144,24 @@ fn pre_commit_config() -> String {
     )
 }
 
-/// Writes the scaffold into `dir` and returns how many files it wrote. Nothing is written
-/// when any target exists, unless `force` replaces them.
-pub fn run(dir: &Path, force: bool) -> Result<usize, String> {
+/// Writes the scaffold, dated for `today`, into `dir` and returns how many files it wrote.
+/// Nothing is written when any target exists, unless `force` replaces them.
+pub fn run(dir: &Path, force: bool, today: Date) -> Result<usize, String> {
+    let days = today.0 - STARTER_DAY.0;
     let mut files: Vec<(&str, String)> = STARTER
         .iter()
-        .map(|(path, text)| (*path, text.to_string()))
-        .collect();
+        .map(|(path, text)| {
+            let dated = DATED.iter().any(|d| path.starts_with(d));
+            Ok((
+                *path,
+                if dated {
+                    redate(text, days)?
+                } else {
+                    text.to_string()
+                },
+            ))
+        })
+        .collect::<Result<_, String>>()?;
     files.push((".github/workflows/foureyes.yml", workflow()));
     files.push((".pre-commit-config.yaml", pre_commit_config()));
 
@@ -160,4 +211,21 @@ pub fn run(dir: &Path, force: bool) -> Result<usize, String> {
             .map_err(fail)?;
     }
     Ok(files.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redate;
+
+    #[test]
+    fn dates_move_and_nothing_else_does() {
+        let text =
+            "2026-11-15\nid: EXC-2026-0001\non: 2026-12-31 # 2026-02-29x 12026-01-01\n2026-11-30";
+        assert_eq!(
+            redate(text, 1).unwrap(),
+            "2026-11-16\nid: EXC-2026-0001\non: 2027-01-01 # 2026-02-29x 12026-01-01\n2026-12-01"
+        );
+        assert_eq!(redate("on: 2028-02-28", 1).unwrap(), "on: 2028-02-29");
+        assert!(redate("on: 9999-12-31", 1).is_err());
+    }
 }

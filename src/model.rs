@@ -2,7 +2,14 @@
 //!
 //! Documents are read leniently: a field that does not have its expected shape reads as
 //! absent (the schema stage has already reported it), so a document with schema errors still
-//! declares everything it declares validly and nothing cascades from one mistake.
+//! declares everything it declares validly and nothing cascades from one mistake. Numbers,
+//! dates and match lists read only within the bounds their schema sets ([`Bounded`],
+//! [`Date`], [`MatchList`]), so no rule sees a value the schema rejects.
+//!
+//! Records (Exceptions and Remediations) are resolved once, in [`Model::build`]: their
+//! service, and the tier that governs their finding ([`Resolved`]). Every rule that needs
+//! either asks the model, so a record whose service does not resolve is skipped alike by all
+//! of them (R003 is its only diagnostic about it).
 
 use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
@@ -52,21 +59,112 @@ fn read_lenient<T: serde::de::DeserializeOwned + Default>(v: &Value) -> T {
 }
 
 impl<T> L<T> {
-    pub fn get(&self) -> Option<&T> {
+    pub(crate) fn get(&self) -> Option<&T> {
         self.0.as_ref()
     }
 }
 
 /// A list whose malformed items read as `None`, keeping indexes (and so pointers) intact.
-pub type List<T> = L<Vec<L<T>>>;
+pub(crate) type List<T> = L<Vec<L<T>>>;
 
 /// `(index, item)` for the well-formed items of a list.
-pub fn items<T>(list: &List<T>) -> impl Iterator<Item = (usize, &T)> {
+pub(crate) fn items<T>(list: &List<T>) -> impl Iterator<Item = (usize, &T)> {
     list.get()
         .into_iter()
         .flatten()
         .enumerate()
         .filter_map(|(i, x)| x.get().map(|x| (i, x)))
+}
+
+/// A field whose absence has a meaning (a default) that a malformed value must not take:
+/// a finding whose `kev`, or a service whose `criticality`, the schema rejects could be of
+/// any class, so tier matching does not read it as the default.
+#[derive(Debug, Clone, Copy, Default)]
+pub enum Given<T> {
+    #[default]
+    Missing,
+    Malformed,
+    Valid(T),
+}
+
+impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for Given<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let L(v) = L::<T>::deserialize(d)?;
+        Ok(v.map_or(Given::Malformed, Given::Valid))
+    }
+}
+
+/// An integer within `MIN..=MAX`, the bounds its schema sets. A number outside them, or a
+/// value that is not an integer, does not read, so the field is absent for every rule and
+/// arithmetic on it cannot overflow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Bounded<const MIN: i64, const MAX: i64>(i64);
+
+/// Day counts: `after_days`, `expiry_warning_days`.
+pub(crate) type Days = Bounded<0, 36500>;
+/// Deadlines and windows: `remediate_within_days`, `max_days`.
+pub(crate) type Deadline = Bounded<1, 36500>;
+/// `min_approvers`.
+pub(crate) type Approvers = Bounded<1, 100>;
+
+impl<const MIN: i64, const MAX: i64> Bounded<MIN, MAX> {
+    pub(crate) fn new(n: i64) -> Option<Self> {
+        (MIN..=MAX).contains(&n).then_some(Bounded(n))
+    }
+
+    pub(crate) fn get(self) -> i64 {
+        self.0
+    }
+}
+
+impl<const MIN: i64, const MAX: i64> std::fmt::Display for Bounded<MIN, MAX> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl<'de, const MIN: i64, const MAX: i64> Deserialize<'de> for Bounded<MIN, MAX> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let n = serde_json::Number::deserialize(d)?;
+        // JSON Schema counts a number without a fractional part (`14.0`, `1e3`) as an integer.
+        let int = n.as_i64().or_else(|| {
+            let f = n.as_f64()?;
+            (f.fract() == 0.0 && (MIN as f64..=MAX as f64).contains(&f)).then_some(f as i64)
+        });
+        int.and_then(Self::new).ok_or_else(|| {
+            serde::de::Error::custom(format_args!("not an integer from {MIN} to {MAX}"))
+        })
+    }
+}
+
+/// A `match` list: not empty and without repeats, as the schema requires.
+#[derive(Debug, Clone)]
+pub struct MatchList<T>(Vec<T>);
+
+impl<T: PartialEq> MatchList<T> {
+    pub(crate) fn contains(&self, x: &T) -> bool {
+        self.0.contains(x)
+    }
+}
+
+impl<'de, T: Deserialize<'de> + PartialEq> Deserialize<'de> for MatchList<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = Vec::<T>::deserialize(d)?;
+        // Stops at the first repeat, so this is quick for items of a small enum.
+        let repeats = v.iter().enumerate().any(|(i, x)| v[..i].contains(x));
+        if v.is_empty() || repeats {
+            return Err(serde::de::Error::custom(
+                "an empty list, or one with repeats",
+            ));
+        }
+        Ok(MatchList(v))
+    }
+}
+
+/// Reads a present field as `Some`; with `#[serde(default)]` a missing one is `None`. Unlike
+/// a plain `Option`, an explicit `null` is an error, as the schema says.
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
@@ -80,14 +178,14 @@ pub enum Function {
 }
 
 impl Function {
-    pub const ALL: [Function; 5] = [
+    pub(crate) const ALL: [Function; 5] = [
         Function::Security,
         Function::Execution,
         Function::Service,
         Function::Risk,
         Function::Validation,
     ];
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Function::Security => "security",
             Function::Execution => "execution",
@@ -108,9 +206,10 @@ pub enum Level4 {
 }
 
 impl Level4 {
-    pub const ALL: [Level4; 4] = [Level4::Critical, Level4::High, Level4::Medium, Level4::Low];
+    pub(crate) const ALL: [Level4; 4] =
+        [Level4::Critical, Level4::High, Level4::Medium, Level4::Low];
 
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Level4::Critical => "critical",
             Level4::High => "high",
@@ -119,9 +218,9 @@ impl Level4 {
         }
     }
 
-    /// Bit index for match sets.
-    pub fn bit(self) -> u32 {
-        self as u32
+    /// Position in [`Level4::ALL`].
+    fn index(self) -> usize {
+        self as usize
     }
 }
 
@@ -135,55 +234,55 @@ pub enum Requirement {
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct Metadata {
     #[serde(default)]
-    pub id: L<String>,
+    pub(crate) id: L<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct PersonDoc {
     #[serde(default)]
-    pub id: L<String>,
+    pub(crate) id: L<String>,
     #[serde(default)]
-    pub name: L<String>,
+    pub(crate) name: L<String>,
     #[serde(default)]
-    pub emails: List<String>,
+    pub(crate) emails: List<String>,
     #[serde(default)]
-    pub handles: List<String>,
+    pub(crate) handles: List<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct PeopleSpec {
     #[serde(default)]
-    pub people: List<PersonDoc>,
+    pub(crate) people: List<PersonDoc>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct TeamSpec {
     #[serde(default)]
-    pub functions: List<Function>,
+    pub(crate) functions: List<Function>,
     #[serde(default)]
-    pub members: List<String>,
+    pub(crate) members: List<String>,
     #[serde(default)]
-    pub lead: L<String>,
+    pub(crate) lead: L<String>,
     #[serde(default)]
-    pub scm: L<String>,
+    pub(crate) scm: L<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct Owners {
     #[serde(default)]
-    pub security: L<String>,
+    pub(crate) security: L<String>,
     #[serde(default)]
-    pub execution: L<String>,
+    pub(crate) execution: L<String>,
     #[serde(default)]
-    pub service: L<String>,
+    pub(crate) service: L<String>,
     #[serde(default)]
-    pub risk: L<String>,
+    pub(crate) risk: L<String>,
     #[serde(default)]
-    pub validation: L<String>,
+    pub(crate) validation: L<String>,
 }
 
 impl Owners {
-    pub fn of(&self, f: Function) -> Option<&String> {
+    pub(crate) fn of(&self, f: Function) -> Option<&String> {
         match f {
             Function::Security => self.security.get(),
             Function::Execution => self.execution.get(),
@@ -197,166 +296,241 @@ impl Owners {
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct Service {
     #[serde(default)]
-    pub id: L<String>,
+    pub(crate) id: L<String>,
     #[serde(default)]
-    pub criticality: L<Level4>,
+    pub(crate) criticality: Given<Level4>,
     #[serde(default)]
-    pub owners: L<Owners>,
+    pub(crate) owners: L<Owners>,
     /// Where its code lives: `OWNER/NAME`, optionally followed by a folder (§7).
     #[serde(default)]
-    pub repositories: List<String>,
+    pub(crate) repositories: List<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct ControlOwners {
     #[serde(default)]
-    pub control: L<String>,
+    pub(crate) control: L<String>,
     #[serde(default)]
-    pub remediation: L<String>,
+    pub(crate) remediation: L<String>,
     #[serde(default)]
-    pub risk: L<String>,
+    pub(crate) risk: L<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct Control {
     #[serde(default)]
-    pub id: L<String>,
+    pub(crate) id: L<String>,
     #[serde(default)]
-    pub services: List<String>,
+    pub(crate) services: List<String>,
     #[serde(default)]
-    pub owners: L<ControlOwners>,
+    pub(crate) owners: L<ControlOwners>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct OwnershipSpec {
     #[serde(default)]
-    pub services: List<Service>,
+    pub(crate) services: List<Service>,
     #[serde(default)]
-    pub controls: List<Control>,
+    pub(crate) controls: List<Control>,
 }
 
+/// A tier's conditions, read whole or not at all: a `match` the schema rejects in any part
+/// (an unknown condition, an empty list) is absent, and the policy's tier order is unknown.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Match {
-    #[serde(default)]
-    pub kev: L<bool>,
-    #[serde(default)]
-    pub severity: L<Vec<Level4>>,
-    #[serde(default)]
-    pub criticality: L<Vec<Level4>>,
+    #[serde(default, deserialize_with = "present")]
+    pub(crate) kev: Option<bool>,
+    #[serde(default, deserialize_with = "present")]
+    pub(crate) severity: Option<MatchList<Level4>>,
+    #[serde(default, deserialize_with = "present")]
+    pub(crate) criticality: Option<MatchList<Level4>>,
+}
+
+impl Match {
+    /// Whether every condition given holds for findings of this class.
+    pub(crate) fn holds(&self, c: FindingClass) -> bool {
+        self.kev.is_none_or(|k| k == c.kev)
+            && self
+                .severity
+                .as_ref()
+                .is_none_or(|s| s.contains(&c.severity))
+            && (self.criticality.as_ref())
+                .is_none_or(|l| c.criticality.is_some_and(|x| l.contains(&x)))
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct Step {
     #[serde(default)]
-    pub after_days: L<i64>,
+    pub(crate) after_days: L<Days>,
     #[serde(default)]
-    pub to: L<String>,
+    pub(crate) to: L<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct TierExceptions {
     #[serde(default)]
-    pub allowed: L<bool>,
+    pub(crate) allowed: L<bool>,
     #[serde(default)]
-    pub max_days: L<i64>,
+    pub(crate) max_days: L<Deadline>,
     #[serde(default)]
-    pub min_approvers: L<i64>,
+    pub(crate) min_approvers: L<Approvers>,
     #[serde(default)]
-    pub compensating_controls: L<Requirement>,
+    pub(crate) compensating_controls: L<Requirement>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct Tier {
     #[serde(default)]
-    pub id: L<String>,
+    pub(crate) id: L<String>,
     #[serde(default, rename = "match")]
-    pub matches: L<Match>,
+    pub(crate) matches: L<Match>,
     #[serde(default)]
-    pub remediate_within_days: L<i64>,
+    pub(crate) remediate_within_days: L<Deadline>,
     #[serde(default)]
-    pub escalation: List<Step>,
+    pub(crate) escalation: List<Step>,
     #[serde(default)]
-    pub exceptions: L<TierExceptions>,
+    pub(crate) exceptions: L<TierExceptions>,
     #[serde(default)]
-    pub verification: L<Requirement>,
+    pub(crate) verification: L<Requirement>,
 }
 
 impl Tier {
-    pub fn exceptions_allowed(&self) -> bool {
+    pub(crate) fn exceptions_allowed(&self) -> bool {
         self.exceptions
             .get()
             .and_then(|e| e.allowed.get().copied())
             .unwrap_or(true)
     }
-    pub fn min_approvers(&self) -> i64 {
+
+    pub(crate) fn min_approvers(&self) -> i64 {
         self.exceptions
             .get()
-            .and_then(|e| e.min_approvers.get().copied())
-            .unwrap_or(1)
+            .and_then(|e| e.min_approvers.get())
+            .map_or(1, |n| n.get())
     }
 
-    /// The set of findings this tier matches, as a bit set over
-    /// (kev: 2) × (severity: 4) × (criticality: 4 + "none").
-    pub fn match_set(&self) -> Option<u64> {
+    /// The findings this tier matches; None when its `match` is missing or malformed.
+    pub(crate) fn match_set(&self) -> Option<ClassSet> {
         let m = self.matches.get()?;
-        let mut set = 0u64;
-        for kev in [false, true] {
-            for sev in 0..4 {
-                for crit in 0..5 {
-                    let ok_kev = m.kev.get().is_none_or(|k| *k == kev);
-                    let ok_sev = m
-                        .severity
-                        .get()
-                        .is_none_or(|s| s.iter().any(|x| x.bit() == sev));
-                    let ok_crit = m
-                        .criticality
-                        .get()
-                        .is_none_or(|c| c.iter().any(|x| x.bit() == crit));
-                    if ok_kev && ok_sev && ok_crit {
-                        set |= 1 << (kev as u32 * 20 + sev * 5 + crit);
-                    }
-                }
-            }
-        }
-        Some(set)
+        Some(ClassSet::of(|c| m.holds(c)))
+    }
+}
+
+/// The class of a finding for tier matching: everything a tier's `match` can look at. The
+/// finding space is enumerated by this one type, for the governing-tier table and for T004's
+/// match sets alike; another match dimension is another field here (and in [`Match::holds`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FindingClass {
+    pub(crate) kev: bool,
+    pub(crate) severity: Level4,
+    /// The service's criticality; None when the service declares none.
+    pub(crate) criticality: Option<Level4>,
+}
+
+impl FindingClass {
+    const CRITICALITIES: usize = Level4::ALL.len() + 1;
+    pub(crate) const COUNT: usize = 2 * Level4::ALL.len() * Self::CRITICALITIES;
+
+    /// Every class, in the order of [`FindingClass::index`].
+    pub(crate) fn all() -> impl Iterator<Item = FindingClass> {
+        [false, true].into_iter().flat_map(|kev| {
+            Level4::ALL.into_iter().flat_map(move |severity| {
+                let criticalities = Level4::ALL.map(Some).into_iter().chain([None]);
+                criticalities.map(move |criticality| FindingClass {
+                    kev,
+                    severity,
+                    criticality,
+                })
+            })
+        })
     }
 
-    /// Whether a finding on a service of the given criticality falls in this tier.
-    pub fn matches(&self, f: &FindingKey, criticality: Option<Level4>) -> bool {
-        let Some(m) = self.matches.get() else {
-            return false;
-        };
-        m.kev.get().is_none_or(|k| *k == f.kev)
-            && m.severity.get().is_none_or(|s| s.contains(&f.severity))
-            && m.criticality
-                .get()
-                .is_none_or(|c| criticality.is_some_and(|x| c.contains(&x)))
+    /// The class's position in `0..COUNT`.
+    fn index(self) -> usize {
+        let crit = self.criticality.map_or(Level4::ALL.len(), Level4::index);
+        (usize::from(self.kev) * Level4::ALL.len() + self.severity.index()) * Self::CRITICALITIES
+            + crit
+    }
+}
+
+/// A set of finding classes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct ClassSet(u128);
+
+const _: () = assert!(FindingClass::COUNT <= u128::BITS as usize);
+
+impl ClassSet {
+    /// The classes for which `f` holds.
+    pub(crate) fn of(f: impl Fn(FindingClass) -> bool) -> ClassSet {
+        let bits = FindingClass::all()
+            .filter(|c| f(*c))
+            .fold(0, |bits, c| bits | 1 << c.index());
+        ClassSet(bits)
+    }
+
+    pub(crate) fn contains(self, c: FindingClass) -> bool {
+        self.0 & 1 << c.index() != 0
+    }
+
+    pub(crate) fn is_subset(self, other: ClassSet) -> bool {
+        self.0 & !other.0 == 0
+    }
+
+    fn union(self, other: ClassSet) -> ClassSet {
+        ClassSet(self.0 | other.0)
+    }
+
+    fn classes(self) -> impl Iterator<Item = FindingClass> {
+        FindingClass::all().filter(move |c| self.contains(*c))
     }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct SlaSpec {
     #[serde(default)]
-    pub expiry_warning_days: L<i64>,
+    pub(crate) expiry_warning_days: L<Days>,
     #[serde(default)]
-    pub tiers: List<Tier>,
+    pub(crate) tiers: List<Tier>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct Finding {
     #[serde(default)]
-    pub id: L<String>,
+    pub(crate) id: L<String>,
     #[serde(default)]
-    pub severity: L<Level4>,
+    pub(crate) severity: L<Level4>,
     #[serde(default)]
-    pub kev: L<bool>,
+    pub(crate) kev: Given<bool>,
     /// Other ids of the same vulnerability (GHSA, RUSTSEC, vendor ids).
     #[serde(default)]
-    pub aliases: List<String>,
+    pub(crate) aliases: List<String>,
+}
+
+impl Finding {
+    /// The classes this finding may be of, on a service of the given criticality: one, unless
+    /// a field is missing or malformed (then every value it could have).
+    fn classes(&self, criticality: Given<Level4>) -> ClassSet {
+        ClassSet::of(|c| {
+            let kev = match self.kev {
+                Given::Missing => !c.kev,
+                Given::Malformed => true,
+                Given::Valid(k) => k == c.kev,
+            };
+            let severity = self.severity.get().is_none_or(|s| *s == c.severity);
+            let criticality = match criticality {
+                Given::Missing => c.criticality.is_none(),
+                Given::Malformed => true,
+                Given::Valid(x) => c.criticality == Some(x),
+            };
+            kev && severity && criticality
+        })
+    }
 }
 
 /// A list field that is absent or empty; a malformed one (a schema error) is not "none".
-pub fn none_listed(v: &Option<Value>) -> bool {
+pub(crate) fn none_listed(v: &Option<Value>) -> bool {
     match v {
         None => true,
         Some(Value::Array(a)) => a.is_empty(),
@@ -364,27 +538,12 @@ pub fn none_listed(v: &Option<Value>) -> bool {
     }
 }
 
-/// What tier matching needs to know about a finding.
-pub struct FindingKey {
-    pub severity: Level4,
-    pub kev: bool,
-}
-
-impl Finding {
-    pub fn key(&self) -> Option<FindingKey> {
-        Some(FindingKey {
-            severity: *self.severity.get()?,
-            kev: self.kev.get().copied().unwrap_or(false),
-        })
-    }
-}
-
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct Approval {
     #[serde(default)]
-    pub by: L<String>,
+    pub(crate) by: L<String>,
     #[serde(default)]
-    pub on: L<Date>,
+    pub(crate) on: L<Date>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -397,32 +556,32 @@ pub enum ExceptionStatus {
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct ExceptionSpec {
     #[serde(default)]
-    pub service: L<String>,
+    pub(crate) service: L<String>,
     #[serde(default)]
-    pub finding: L<Finding>,
+    pub(crate) finding: L<Finding>,
     #[serde(default)]
-    pub tier: L<String>,
+    pub(crate) tier: L<String>,
     #[serde(default)]
-    pub requested_by: L<String>,
+    pub(crate) requested_by: L<String>,
     #[serde(default)]
-    pub requested_on: L<Date>,
+    pub(crate) requested_on: L<Date>,
     #[serde(default)]
-    pub compensating_controls: Option<Value>,
+    pub(crate) compensating_controls: Option<Value>,
     #[serde(default)]
-    pub approvals: List<Approval>,
+    pub(crate) approvals: List<Approval>,
     #[serde(default)]
-    pub expires: L<Date>,
+    pub(crate) expires: L<Date>,
     #[serde(default)]
-    pub status: L<ExceptionStatus>,
+    pub(crate) status: L<ExceptionStatus>,
 }
 
 impl ExceptionSpec {
     /// Active unless it says `revoked`.
-    pub fn active(&self) -> bool {
+    pub(crate) fn active(&self) -> bool {
         self.status.get() != Some(&ExceptionStatus::Revoked)
     }
     /// Granted on = the latest approval date.
-    pub fn granted_on(&self) -> Option<Date> {
+    pub(crate) fn granted_on(&self) -> Option<Date> {
         items(&self.approvals)
             .filter_map(|(_, a)| a.on.get().copied())
             .max()
@@ -440,36 +599,36 @@ pub enum RemediationStatus {
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct Verification {
     #[serde(default)]
-    pub by: L<String>,
+    pub(crate) by: L<String>,
     #[serde(default)]
-    pub on: L<Date>,
+    pub(crate) on: L<Date>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct RemediationSpec {
     #[serde(default)]
-    pub service: L<String>,
+    pub(crate) service: L<String>,
     #[serde(default)]
-    pub finding: L<Finding>,
+    pub(crate) finding: L<Finding>,
     #[serde(default)]
-    pub tier: L<String>,
+    pub(crate) tier: L<String>,
     #[serde(default)]
-    pub found_on: L<Date>,
+    pub(crate) found_on: L<Date>,
     #[serde(default)]
-    pub status: L<RemediationStatus>,
+    pub(crate) status: L<RemediationStatus>,
     #[serde(default)]
-    pub implemented_by: L<String>,
+    pub(crate) implemented_by: L<String>,
     #[serde(default)]
-    pub completed_on: L<Date>,
+    pub(crate) completed_on: L<Date>,
     #[serde(default)]
-    pub evidence: Option<Value>,
+    pub(crate) evidence: Option<Value>,
     /// Present (even if malformed) means a verification was recorded.
     #[serde(default)]
-    pub verification: Option<Value>,
+    pub(crate) verification: Option<Value>,
 }
 
 impl RemediationSpec {
-    pub fn verification(&self) -> Option<Verification> {
+    pub(crate) fn verification(&self) -> Option<Verification> {
         self.verification.as_ref().map(read_lenient)
     }
 }
@@ -503,7 +662,7 @@ impl Kind {
             Kind::Remediation => "Remediation",
         }
     }
-    pub fn from_name(s: &str) -> Option<Kind> {
+    pub(crate) fn from_name(s: &str) -> Option<Kind> {
         Kind::ALL.into_iter().find(|k| k.name() == s)
     }
 }
@@ -521,15 +680,15 @@ pub enum Body {
 /// A governance document: where it is, its id and its typed spec.
 #[derive(Debug, Clone)]
 pub struct Doc {
-    pub file: usize,
+    pub(crate) file: usize,
     /// Index among all YAML documents of the file.
-    pub index: usize,
-    pub id: Option<String>,
-    pub body: Body,
+    pub(crate) index: usize,
+    pub(crate) id: Option<String>,
+    pub(crate) body: Body,
 }
 
 impl Doc {
-    pub fn kind(&self) -> Kind {
+    pub(crate) fn kind(&self) -> Kind {
         match self.body {
             Body::People(_) => Kind::People,
             Body::Team(_) => Kind::Team,
@@ -541,7 +700,7 @@ impl Doc {
     }
 
     /// Reads a document leniently; `value` has already passed the envelope checks.
-    pub fn from_value(file: usize, index: usize, kind: Kind, value: &Value) -> Doc {
+    pub(crate) fn from_value(file: usize, index: usize, kind: Kind, value: &Value) -> Doc {
         fn spec<T: serde::de::DeserializeOwned + Default>(v: &Value) -> T {
             v.get("spec").map(read_lenient).unwrap_or_default()
         }
@@ -566,53 +725,117 @@ impl Doc {
     }
 }
 
-pub type PersonId = usize;
+pub(crate) type PersonId = usize;
 
 /// A record (Exception or Remediation) as tier checks see it: its document, service,
 /// finding and declared tier.
-pub type Record<'a> = (&'a Doc, &'a L<String>, &'a L<Finding>, &'a L<String>);
+pub(crate) type Record<'a> = (&'a Doc, &'a L<String>, &'a L<Finding>, &'a L<String>);
 
-pub struct Team<'a> {
-    pub doc: usize,
-    pub spec: &'a TeamSpec,
-    pub members: HashSet<PersonId>,
-    pub functions: HashSet<Function>,
+pub(crate) struct Team<'a> {
+    pub(crate) doc: usize,
+    pub(crate) spec: &'a TeamSpec,
+    /// The persons of `members` and the `lead`: the lead counts as a member wherever a rule
+    /// asks whether a person is one (O005 reads `members` itself).
+    pub(crate) members: HashSet<PersonId>,
+    pub(crate) functions: HashSet<Function>,
+}
+
+/// The tier that governs a record's finding.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Governing<'a> {
+    /// The first tier whose match holds.
+    Tier(&'a Tier),
+    /// No tier matches the finding (R004).
+    NoTier,
+    /// Not known: there is no policy, its tier order is unknown (its `tiers` are missing or
+    /// malformed), or the tier depends on a finding field the schema rejects.
+    Unknown,
+}
+
+/// What the model resolved about a record whose `service` resolves. A record without one
+/// (its service is absent, malformed or unknown: S001 or R003) is skipped by every rule that
+/// needs its service, its owners or its tier.
+pub(crate) struct Resolved<'a> {
+    pub(crate) service: &'a Service,
+    pub(crate) governing: Governing<'a>,
+    /// The declared `tier` and the tier of that id, when the record declares one and the
+    /// policy's tier order is known; `(id, None)` when no tier has that id (R004).
+    pub(crate) declared: Option<(&'a str, Option<&'a Tier>)>,
+}
+
+/// The governing policy's tiers, when their order is known: `tiers` is a non-empty list of
+/// tiers that each have a well-formed `match`.
+struct TierOrder<'a> {
+    /// By id, the first of equal ids.
+    by_id: HashMap<&'a str, &'a Tier>,
+    /// The governing tier of each finding class, by [`FindingClass::index`]: records look it
+    /// up instead of scanning the tiers, which a hostile policy holds by the ten thousand.
+    governing: Vec<Option<&'a Tier>>,
+}
+
+impl<'a> TierOrder<'a> {
+    fn of(policy: &'a SlaSpec) -> Option<TierOrder<'a>> {
+        let tiers = policy.tiers.get().filter(|t| !t.is_empty())?;
+        let mut order = TierOrder {
+            by_id: HashMap::new(),
+            governing: vec![None; FindingClass::COUNT],
+        };
+        let mut taken = ClassSet::default();
+        for tier in tiers {
+            let tier = tier.get()?;
+            let set = tier.match_set()?;
+            if let Some(id) = tier.id.get() {
+                order.by_id.entry(id.as_str()).or_insert(tier);
+            }
+            if !set.is_subset(taken) {
+                for c in set.classes().filter(|c| !taken.contains(*c)) {
+                    order.governing[c.index()] = Some(tier);
+                }
+                taken = taken.union(set);
+            }
+        }
+        Some(order)
+    }
+
+    /// The tier of every class in `classes`, when it is the same for all of them.
+    fn governing(&self, classes: ClassSet) -> Governing<'a> {
+        let mut tiers = classes.classes().map(|c| self.governing[c.index()]);
+        let Some(first) = tiers.next() else {
+            return Governing::Unknown;
+        };
+        if !tiers.all(|t| t.map(std::ptr::from_ref) == first.map(std::ptr::from_ref)) {
+            return Governing::Unknown;
+        }
+        first.map_or(Governing::NoTier, Governing::Tier)
+    }
 }
 
 /// The indexes built once over all documents (in sorted order, so "first" wins).
-pub struct Model<'a> {
-    pub docs: &'a [Doc],
-    pub today: Date,
+pub(crate) struct Model<'a> {
+    pub(crate) docs: &'a [Doc],
+    pub(crate) today: Date,
     person_ids: HashMap<&'a str, PersonId>,
     /// The entry that defined each person (the first of equal ids), by [`PersonId`].
     people: Vec<&'a PersonDoc>,
     emails: HashMap<String, PersonId>,
     handles: HashMap<String, PersonId>,
-    pub teams: HashMap<&'a str, Team<'a>>,
-    pub services: HashMap<&'a str, &'a Service>,
-    /// The governing SlaPolicy (the first one) and its document.
-    pub policy: Option<(usize, &'a SlaSpec)>,
+    pub(crate) teams: HashMap<&'a str, Team<'a>>,
+    pub(crate) services: HashMap<&'a str, &'a Service>,
+    /// The governing SlaPolicy (the first one).
+    policy: Option<&'a SlaSpec>,
+    tier_order: Option<TierOrder<'a>>,
     /// (service, finding id) pairs covered by an active, unexpired exception.
     covering: HashSet<(&'a str, &'a str)>,
+    /// Records whose service resolves, by (file, document index).
+    resolved: HashMap<(usize, usize), Resolved<'a>>,
     /// Each checked file's path relative to the root, by file index.
-    pub paths: Vec<&'a str>,
+    pub(crate) paths: Vec<&'a str>,
     /// The repository's CODEOWNERS, when it has one.
-    pub codeowners: Option<&'a Codeowners>,
-    /// The governing policy's tiers by id (the first of equal ids).
-    tier_ids: HashMap<&'a str, &'a Tier>,
-    /// The governing tier of each finding key ([`key_index`]): records look it up instead
-    /// of scanning the tiers, which a hostile policy holds by the ten thousand.
-    governing: Vec<Option<&'a Tier>>,
-}
-
-/// Index of (kev, severity, service criticality or none) in [`Model::governing`].
-fn key_index(f: &FindingKey, criticality: Option<Level4>) -> usize {
-    let crit = criticality.map_or(4, |c| c.bit() as usize);
-    usize::from(f.kev) * 20 + f.severity.bit() as usize * 5 + crit
+    pub(crate) codeowners: Option<&'a Codeowners>,
 }
 
 impl<'a> Model<'a> {
-    pub fn build(
+    pub(crate) fn build(
         docs: &'a [Doc],
         today: Date,
         paths: Vec<&'a str>,
@@ -628,91 +851,123 @@ impl<'a> Model<'a> {
             teams: HashMap::new(),
             services: HashMap::new(),
             policy: None,
+            tier_order: None,
             covering: HashSet::new(),
+            resolved: HashMap::new(),
             paths,
             codeowners,
-            tier_ids: HashMap::new(),
-            governing: Vec::new(),
         };
-        for (d, doc) in docs.iter().enumerate() {
-            match &doc.body {
-                Body::People(p) => {
-                    for (_, person) in items(&p.people) {
-                        let next = m.people.len();
-                        let pid = match person.id.get() {
-                            Some(id) => *m.person_ids.entry(id.as_str()).or_insert(next),
-                            None => next,
-                        };
-                        if pid == next {
-                            m.people.push(person);
-                        }
-                        for (_, e) in items(&person.emails) {
-                            m.emails.entry(e.to_lowercase()).or_insert(pid);
-                        }
-                        for (_, h) in items(&person.handles) {
-                            m.handles.entry(h.to_lowercase()).or_insert(pid);
-                        }
-                    }
+        m.index_people();
+        m.index_documents();
+        m.tier_order = m.policy.and_then(TierOrder::of);
+        // Teams after people: their members resolve through the people indexes.
+        m.index_teams();
+        m.resolve_records();
+        m
+    }
+
+    fn index_people(&mut self) {
+        for doc in self.docs {
+            let Body::People(p) = &doc.body else { continue };
+            for (_, person) in items(&p.people) {
+                // An entry without an id is still one person, whom its e-mails name.
+                let next = self.people.len();
+                let pid = match person.id.get() {
+                    Some(id) => *self.person_ids.entry(id).or_insert(next),
+                    None => next,
+                };
+                if pid == next {
+                    self.people.push(person);
                 }
+                for (_, e) in items(&person.emails) {
+                    self.emails.entry(e.to_lowercase()).or_insert(pid);
+                }
+                for (_, h) in items(&person.handles) {
+                    self.handles.entry(h.to_lowercase()).or_insert(pid);
+                }
+            }
+        }
+    }
+
+    /// Services, the governing policy and what exceptions cover.
+    fn index_documents(&mut self) {
+        for doc in self.docs {
+            match &doc.body {
                 Body::OwnershipMap(o) => {
                     for (_, s) in items(&o.services) {
                         if let Some(id) = s.id.get() {
-                            m.services.entry(id.as_str()).or_insert(s);
+                            self.services.entry(id.as_str()).or_insert(s);
                         }
                     }
                 }
-                Body::SlaPolicy(s) if m.policy.is_none() => {
-                    m.policy = Some((d, s));
-                }
-                Body::Exception(e) if e.covers(today) => {
+                Body::SlaPolicy(s) if self.policy.is_none() => self.policy = Some(s),
+                Body::Exception(e) if e.covers(self.today) => {
                     let finding = e.finding.get().and_then(|f| f.id.get());
                     if let (Some(s), Some(f)) = (e.service.get(), finding) {
-                        m.covering.insert((s.as_str(), f.as_str()));
+                        self.covering.insert((s.as_str(), f.as_str()));
                     }
                 }
                 _ => {}
             }
         }
-        let tiers: Vec<&Tier> = m.tiers().map(|(_, t)| t).collect();
-        for t in &tiers {
-            if let Some(id) = t.id.get() {
-                m.tier_ids.entry(id.as_str()).or_insert(t);
+    }
+
+    fn index_teams(&mut self) {
+        for (d, doc) in self.docs.iter().enumerate() {
+            let (Body::Team(t), Some(id)) = (&doc.body, &doc.id) else {
+                continue;
+            };
+            if self.teams.contains_key(id.as_str()) {
+                continue;
             }
+            let lead = t.lead.get().and_then(|r| self.person(r));
+            let members = items(&t.members)
+                .filter_map(|(_, r)| self.person(r))
+                .chain(lead)
+                .collect();
+            let functions = items(&t.functions).map(|(_, f)| *f).collect();
+            let team = Team {
+                doc: d,
+                spec: t,
+                members,
+                functions,
+            };
+            self.teams.insert(id.as_str(), team);
         }
-        m.governing = vec![None; 40];
-        for kev in [false, true] {
-            for severity in Level4::ALL {
-                for crit in Level4::ALL.map(Some).into_iter().chain([None]) {
-                    let key = FindingKey { severity, kev };
-                    m.governing[key_index(&key, crit)] =
-                        tiers.iter().find(|t| t.matches(&key, crit)).copied();
-                }
-            }
+    }
+
+    fn resolve_records(&mut self) {
+        for (doc, service, finding, declared) in self.records() {
+            let Some(&service) = service.get().and_then(|s| self.services.get(s.as_str())) else {
+                continue;
+            };
+            let Some(order) = &self.tier_order else {
+                let unknown = Resolved {
+                    service,
+                    governing: Governing::Unknown,
+                    declared: None,
+                };
+                self.resolved.insert((doc.file, doc.index), unknown);
+                continue;
+            };
+            let governing = match finding.get() {
+                Some(f) => order.governing(f.classes(service.criticality)),
+                None => Governing::Unknown,
+            };
+            let declared = declared
+                .get()
+                .map(|id| (id.as_str(), order.by_id.get(id.as_str()).copied()));
+            let resolved = Resolved {
+                service,
+                governing,
+                declared,
+            };
+            self.resolved.insert((doc.file, doc.index), resolved);
         }
-        // Teams second: their members resolve through the people indexes.
-        for (d, doc) in docs.iter().enumerate() {
-            if let (Body::Team(t), Some(id)) = (&doc.body, &doc.id) {
-                if m.teams.contains_key(id.as_str()) {
-                    continue;
-                }
-                let members = items(&t.members).filter_map(|(_, r)| m.person(r)).collect();
-                let functions = items(&t.functions).map(|(_, f)| *f).collect();
-                m.teams.insert(
-                    id.as_str(),
-                    Team {
-                        doc: d,
-                        spec: t,
-                        members,
-                        functions,
-                    },
-                );
-            }
-        }
-        m
     }
 
     /// Resolves a person reference: `@handle` and e-mails case-insensitively, ids exactly.
-    pub fn person(&self, r: &str) -> Option<PersonId> {
+    pub(crate) fn person(&self, r: &str) -> Option<PersonId> {
         if let Some(handle) = r.strip_prefix('@') {
             self.handles.get(&handle.to_lowercase()).copied()
         } else if r.contains('@') {
@@ -723,68 +978,73 @@ impl<'a> Model<'a> {
     }
 
     /// The People entry of a resolved person.
-    pub fn person_entry(&self, p: PersonId) -> Option<&'a PersonDoc> {
+    pub(crate) fn person_entry(&self, p: PersonId) -> Option<&'a PersonDoc> {
         self.people.get(p).copied()
     }
 
-    /// The tiers of the governing policy, with their indexes.
-    pub fn tiers(&self) -> impl Iterator<Item = (usize, &'a Tier)> {
-        self.policy.into_iter().flat_map(|(_, p)| items(&p.tiers))
+    /// The ids of the governing policy's tiers, when their order is known.
+    pub(crate) fn tier_ids(&self) -> impl Iterator<Item = &'a str> {
+        self.tier_order.iter().flat_map(|o| o.by_id.keys().copied())
     }
 
-    pub fn tier_by_id(&self, id: &str) -> Option<&'a Tier> {
-        self.tier_ids.get(id).copied()
-    }
-
-    pub fn expiry_warning_days(&self) -> i64 {
+    /// The governing policy's `expiry_warning_days`, 14 when not given.
+    pub(crate) fn expiry_warning_days(&self) -> i64 {
         self.policy
-            .and_then(|(_, p)| p.expiry_warning_days.get().copied())
-            .unwrap_or(14)
+            .and_then(|p| p.expiry_warning_days.get())
+            .map_or(14, |d| d.get())
     }
-}
 
-impl<'a> Model<'a> {
-    /// The tier that governs a finding on a service: the first tier whose match holds.
-    pub fn governing_tier(
-        &self,
-        service: Option<&String>,
-        finding: &L<Finding>,
-    ) -> Option<&'a Tier> {
-        let key = finding.get()?.key()?;
-        let crit = service
-            .and_then(|s| self.services.get(s.as_str()))
-            .and_then(|s| s.criticality.get().copied());
-        self.governing.get(key_index(&key, crit)).copied().flatten()
+    /// What the model resolved about a record; None when its service does not resolve.
+    pub(crate) fn resolved(&self, doc: &Doc) -> Option<&Resolved<'a>> {
+        self.resolved.get(&(doc.file, doc.index))
+    }
+
+    /// The tier that governs a record, when it is known.
+    pub(crate) fn tier_of(&self, doc: &Doc) -> Option<&'a Tier> {
+        match self.resolved(doc)?.governing {
+            Governing::Tier(t) => Some(t),
+            Governing::NoTier | Governing::Unknown => None,
+        }
+    }
+
+    /// The team owning `function` for a record's service, if both resolve.
+    pub(crate) fn owner_team(&self, doc: &Doc, function: Function) -> Option<&Team<'a>> {
+        let team = self.owner_id(doc, function)?;
+        self.teams.get(team)
+    }
+
+    /// The team id a record's service names as the owner of `function` (resolved or not).
+    pub(crate) fn owner_id(&self, doc: &Doc, function: Function) -> Option<&'a str> {
+        let owners = self.resolved(doc)?.service.owners.get()?;
+        owners.of(function).map(String::as_str)
     }
 
     /// Whether an active, unexpired exception covers this service and finding id.
-    pub fn covered(&self, service: &str, finding: &str) -> bool {
+    pub(crate) fn covered(&self, service: &str, finding: &str) -> bool {
         self.covering.contains(&(service, finding))
     }
 
     /// The exception documents, with their specs.
-    pub fn exceptions(&self) -> impl Iterator<Item = (&'a Doc, &'a ExceptionSpec)> {
+    pub(crate) fn exceptions(
+        &self,
+    ) -> impl Iterator<Item = (&'a Doc, &'a ExceptionSpec)> + use<'a> {
         self.docs.iter().filter_map(|d| match &d.body {
             Body::Exception(e) => Some((d, e)),
             _ => None,
         })
     }
 
-    pub fn remediations(&self) -> impl Iterator<Item = (&'a Doc, &'a RemediationSpec)> {
+    pub(crate) fn remediations(
+        &self,
+    ) -> impl Iterator<Item = (&'a Doc, &'a RemediationSpec)> + use<'a> {
         self.docs.iter().filter_map(|d| match &d.body {
             Body::Remediation(r) => Some((d, r)),
             _ => None,
         })
     }
 
-    /// The team id a record's service names as its risk owner (resolved or not).
-    pub fn risk_owner(&self, service: Option<&String>) -> Option<&'a str> {
-        let s = self.services.get(service?.as_str())?;
-        s.owners.get()?.risk.get().map(String::as_str)
-    }
-
     /// Every record, Exceptions then Remediations.
-    pub fn records(&self) -> impl Iterator<Item = Record<'a>> {
+    pub(crate) fn records(&self) -> impl Iterator<Item = Record<'a>> + use<'a> {
         let exceptions = self
             .exceptions()
             .map(|(d, e)| (d, &e.service, &e.finding, &e.tier));
@@ -793,18 +1053,165 @@ impl<'a> Model<'a> {
             .map(|(d, r)| (d, &r.service, &r.finding, &r.tier));
         exceptions.chain(remediations)
     }
-
-    /// The team owning `function` for a record's service, if both resolve.
-    pub fn owner_team(&self, service: Option<&String>, function: Function) -> Option<&Team<'a>> {
-        let s = self.services.get(service?.as_str())?;
-        let team = s.owners.get()?.of(function)?;
-        self.teams.get(team.as_str())
-    }
 }
 
 impl ExceptionSpec {
     /// Covers its service and finding on `today`: active and not yet expired.
-    pub fn covers(&self, today: Date) -> bool {
+    pub(crate) fn covers(&self, today: Date) -> bool {
         self.active() && self.expires.get().is_some_and(|e| *e >= today)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn range<const MIN: i64, const MAX: i64>(_: Option<Bounded<MIN, MAX>>) -> (i64, i64) {
+        (MIN, MAX)
+    }
+
+    #[test]
+    fn bounded_types_have_the_bounds_of_the_schema() {
+        let schema: Value = serde_json::from_str(crate::schema::source(Kind::SlaPolicy)).unwrap();
+        let tier = "/properties/spec/properties/tiers/items/properties";
+        let fields = [
+            (
+                "/properties/spec/properties/expiry_warning_days".to_string(),
+                range(None::<Days>),
+            ),
+            (
+                format!("{tier}/remediate_within_days"),
+                range(None::<Deadline>),
+            ),
+            (
+                format!("{tier}/escalation/items/properties/after_days"),
+                range(None::<Days>),
+            ),
+            (
+                format!("{tier}/exceptions/properties/max_days"),
+                range(None::<Deadline>),
+            ),
+            (
+                format!("{tier}/exceptions/properties/min_approvers"),
+                range(None::<Approvers>),
+            ),
+        ];
+        for (pointer, bounds) in fields {
+            let field = schema
+                .pointer(&pointer)
+                .unwrap_or_else(|| panic!("{pointer}"));
+            let schema_bounds = (field["minimum"].as_i64(), field["maximum"].as_i64());
+            assert_eq!(schema_bounds, (Some(bounds.0), Some(bounds.1)), "{pointer}");
+        }
+    }
+
+    #[test]
+    fn bounded_reads_exactly_the_integers_in_range() {
+        let read = |v: Value| Deadline::deserialize(v).ok().map(Bounded::get);
+        assert_eq!(read(json!(1)), Some(1));
+        assert_eq!(read(json!(36500)), Some(36500));
+        assert_eq!(read(json!(14.0)), Some(14));
+        assert_eq!(read(json!(1e3)), Some(1000));
+        for bad in [
+            json!(0),
+            json!(-1),
+            json!(36501),
+            json!(14.5),
+            json!(i64::MIN),
+            json!(1u64 << 63),
+            json!(1e300),
+            json!("14"),
+            json!(null),
+        ] {
+            assert_eq!(read(bad.clone()), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn match_lists_are_not_empty_and_do_not_repeat() {
+        let read = |v: Value| MatchList::<Level4>::deserialize(v).ok().map(|l| l.0);
+        assert_eq!(
+            read(json!(["high", "low"])),
+            Some(vec![Level4::High, Level4::Low])
+        );
+        assert!(read(json!([])).is_none());
+        assert!(read(json!(["high", "high"])).is_none());
+        let m = |v: Value| Match::deserialize(v).is_ok();
+        assert!(m(json!({})) && m(json!({"kev": true, "severity": ["low"]})));
+        assert!(!m(json!({"kev": null})) && !m(json!({"severty": ["low"]})));
+    }
+
+    #[test]
+    fn finding_classes_are_enumerated_once_each_in_index_order() {
+        let all: Vec<FindingClass> = FindingClass::all().collect();
+        assert_eq!(all.len(), FindingClass::COUNT);
+        for (i, c) in all.iter().enumerate() {
+            assert_eq!(c.index(), i, "{c:?}");
+        }
+    }
+
+    fn policy(tiers: Value) -> SlaSpec {
+        SlaSpec::deserialize(json!({ "tiers": tiers })).unwrap()
+    }
+
+    fn finding(v: Value) -> Finding {
+        read_lenient(&v)
+    }
+
+    fn governing_id(order: &TierOrder, f: &Finding, criticality: Given<Level4>) -> String {
+        match order.governing(f.classes(criticality)) {
+            Governing::Tier(t) => t.id.get().cloned().unwrap_or_default(),
+            Governing::NoTier => "no tier".into(),
+            Governing::Unknown => "unknown".into(),
+        }
+    }
+
+    #[test]
+    fn a_malformed_field_leaves_the_tier_unknown_only_where_it_matters() {
+        let p = policy(json!([
+            {"id": "kev", "match": {"kev": true}},
+            {"id": "crit", "match": {"criticality": ["critical"]}},
+            {"id": "high", "match": {"severity": ["high"]}},
+        ]));
+        let order = TierOrder::of(&p).unwrap();
+        let high = finding(json!({"id": "X", "severity": "high"}));
+        let low = finding(json!({"id": "X", "severity": "low"}));
+        let bad_kev = finding(json!({"id": "X", "severity": "high", "kev": "yes"}));
+        let none = Given::Missing;
+        assert_eq!(governing_id(&order, &high, none), "high");
+        assert_eq!(governing_id(&order, &low, none), "no tier");
+        assert_eq!(
+            governing_id(&order, &low, Given::Valid(Level4::Critical)),
+            "crit"
+        );
+        assert_eq!(governing_id(&order, &bad_kev, none), "unknown");
+        assert_eq!(governing_id(&order, &high, Given::Malformed), "unknown");
+
+        // Without tiers that look at kev or criticality, a malformed one does not matter.
+        let p = policy(
+            json!([{"id": "high", "match": {"severity": ["high"]}}, {"id": "all", "match": {}}]),
+        );
+        let order = TierOrder::of(&p).unwrap();
+        assert_eq!(governing_id(&order, &bad_kev, Given::Malformed), "high");
+        let no_severity = finding(json!({"id": "X", "severity": "urgent"}));
+        assert_eq!(governing_id(&order, &no_severity, none), "unknown");
+    }
+
+    #[test]
+    fn tier_order_is_unknown_without_a_list_of_well_formed_tiers() {
+        let unknown = |tiers: Value| {
+            let p: SlaSpec = read_lenient(&json!({ "tiers": tiers }));
+            TierOrder::of(&p).is_none()
+        };
+        assert!(unknown(json!(null)));
+        assert!(unknown(json!(5)));
+        assert!(unknown(json!([])));
+        assert!(unknown(json!([{"id": "a", "match": {}}, "b"])));
+        assert!(unknown(json!([{"id": "a", "match": {"severity": []}}])));
+        assert!(unknown(json!([{"id": "a"}])));
+        assert!(!unknown(
+            json!([{"id": "a", "match": {}, "remediate_within_days": 0}])
+        ));
     }
 }

@@ -12,10 +12,10 @@ use saphyr_parser::{Event, Parser, ScalarStyle, Span as YSpan, Tag};
 use serde_json::{Map, Number, Value};
 
 /// Safety limits; a file that exceeds one is reported as P004 and not checked further.
-pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
-pub const MAX_DEPTH: usize = 64;
-pub const MAX_ALIAS_NODES: usize = 10_000;
-pub const MAX_ALIAS_BYTES: usize = 1 << 20;
+pub(crate) const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+pub(crate) const MAX_DEPTH: usize = 64;
+pub(crate) const MAX_ALIAS_NODES: usize = 10_000;
+pub(crate) const MAX_ALIAS_BYTES: usize = 1 << 20;
 /// Copies of anchored nodes kept for aliases, per file; past this an alias is refused.
 const MAX_KEPT_NODES: usize = 10 * MAX_ALIAS_NODES;
 const MAX_KEPT_BYTES: usize = 8 * MAX_ALIAS_BYTES;
@@ -81,9 +81,10 @@ pub struct Parsed {
     pub problems: Vec<Problem>,
 }
 
-/// Decodes file bytes as YAML text: UTF-8 (BOM stripped) or UTF-16 with a BOM.
-pub fn decode(mut bytes: Vec<u8>) -> Result<String, Problem> {
-    let utf16 = |big: bool, rest: &[u8]| -> Result<String, Problem> {
+/// Decodes file bytes as YAML text: UTF-8 (BOM stripped) or UTF-16 with a BOM. An error
+/// says where the text stops being text.
+pub(crate) fn decode(mut bytes: Vec<u8>) -> Result<String, (Pos, String)> {
+    let utf16 = |big: bool, rest: &[u8]| -> Result<String, (Pos, String)> {
         if !rest.len().is_multiple_of(2) {
             return Err(syntax_at_start("odd number of bytes in UTF-16 text"));
         }
@@ -109,32 +110,28 @@ pub fn decode(mut bytes: Vec<u8>) -> Result<String, Problem> {
     }
 }
 
-fn syntax_at_start(message: &str) -> Problem {
-    Problem::Syntax {
-        pos: Pos {
-            line: 1,
-            col: 1,
-            index: 0,
-        },
-        message: message.to_string(),
-    }
+fn syntax_at_start(message: &str) -> (Pos, String) {
+    let start = Pos {
+        line: 1,
+        col: 1,
+        index: 0,
+    };
+    (start, message.to_string())
 }
 
-fn utf8(bytes: Vec<u8>) -> Result<String, Problem> {
+fn utf8(bytes: Vec<u8>) -> Result<String, (Pos, String)> {
     String::from_utf8(bytes).map_err(|e| {
         let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         // valid_up_to is a char boundary, so this prefix is valid UTF-8.
         let text = std::str::from_utf8(good).unwrap_or_default();
         let line = text.matches('\n').count() as u32 + 1;
         let last = text.rsplit('\n').next().unwrap_or("");
-        Problem::Syntax {
-            pos: Pos {
-                line,
-                col: last.chars().count() as u32 + 1,
-                index: text.chars().count() as u32,
-            },
-            message: format!("invalid UTF-8 at byte {}", good.len()),
-        }
+        let pos = Pos {
+            line,
+            col: last.chars().count() as u32 + 1,
+            index: text.chars().count() as u32,
+        };
+        (pos, format!("invalid UTF-8 at byte {}", good.len()))
     })
 }
 
@@ -188,9 +185,14 @@ struct Open {
     span: Span,
     weight: Weight,
     path_len: usize,
+    /// A block collection (with spans): it ends where its last node does, not where saphyr
+    /// ends it (at the next node, lines later).
+    block: bool,
+    /// Where its last node so far ends.
+    last_end: Pos,
 }
 
-struct Builder {
+struct Builder<'t> {
     frames: Vec<Frame>,
     /// The open containers, parallel to `frames`.
     open: Vec<Open>,
@@ -203,14 +205,27 @@ struct Builder {
     kept: Weight,
     /// The summed length of every node's JSON pointer: what recording spans costs.
     path_bytes: usize,
-    with_spans: bool,
+    /// With spans, the text, to find where saphyr's positions differ from the node's start.
+    spans_of: Option<Text<'t>>,
     spans: SpanMap,
-    doc_index: usize,
+    /// Where the previous event ended.
+    last_end: Pos,
+    root: Option<Value>,
+    docs: Vec<Document>,
     problems: Vec<Problem>,
 }
 
 fn too_deep() -> String {
     format!("nesting deeper than {MAX_DEPTH} levels")
+}
+
+/// What building does after an event.
+enum Step {
+    Go,
+    /// A syntax error: stop, keeping the documents so far.
+    Stop,
+    /// A limit was exceeded (P004): stop, dropping every document.
+    Limit(String),
 }
 
 /// Parses every document in `text`. With `with_spans`, records a span for each node.
@@ -222,13 +237,13 @@ pub fn parse(text: &str, with_spans: bool) -> Parsed {
         copied: Weight::default(),
         kept: Weight::default(),
         path_bytes: 0,
-        with_spans,
+        spans_of: with_spans.then(|| Text::new(text)),
         spans: SpanMap::new(),
-        doc_index: 0,
+        last_end: Pos::default(),
+        root: None,
+        docs: Vec::new(),
         problems: Vec::new(),
     };
-    let mut docs = Vec::new();
-    let mut root: Option<Value> = None;
     let (limit, cut) = (Cell::new(MAX_LOOKAHEAD), Cell::new(false));
     let feed = Feed {
         chars: text.chars(),
@@ -241,144 +256,293 @@ pub fn parse(text: &str, with_spans: bool) -> Parsed {
         if cut.get() {
             return b.limit(too_far());
         }
-        let (event, span) = match event {
+        let step = match event {
             Ok((event, span)) => {
                 limit.set(span.end.index() + MAX_LOOKAHEAD);
-                (event, span)
+                b.event(event, Span::from(span))
             }
             // saphyr scans a flow collection to its end before emitting it and stops at 255
             // levels: that is deep nesting, our limit, not a syntax error.
-            Err(e) if e.info() == "recursion limit exceeded" => return b.limit(too_deep()),
+            Err(e) if e.info() == "recursion limit exceeded" => Step::Limit(too_deep()),
             Err(e) => {
                 let m = e.marker();
-                b.problems.push(Problem::Syntax {
-                    pos: Pos {
-                        line: m.line() as u32,
-                        col: m.col() as u32 + 1,
-                        index: m.index() as u32,
-                    },
-                    message: e.info().to_string(),
-                });
-                break;
+                let pos = Pos {
+                    line: m.line() as u32,
+                    col: m.col() as u32 + 1,
+                    index: m.index() as u32,
+                };
+                b.syntax(pos, e.info())
             }
         };
-        let span = Span::from(span);
-        let done = match event {
-            Event::DocumentStart(_) => {
-                b.anchors.clear();
-                root = None;
-                continue;
-            }
-            Event::DocumentEnd => {
-                docs.push(Document {
-                    value: root.take().unwrap_or(Value::Null),
-                    spans: std::mem::take(&mut b.spans),
-                });
-                b.doc_index += 1;
-                continue;
-            }
-            Event::Scalar(text, style, anchor, tag) => {
-                let v = scalar(text, style, tag.as_deref());
-                let w = Weight::scalar(&v);
-                if anchor > 0 {
-                    b.keep(anchor, &v, w);
-                }
-                Some((v, span, w))
-            }
-            Event::Alias(id) => {
-                let Some((copy, w)) = b.anchors.get(&id) else {
-                    b.problems.push(Problem::Syntax {
-                        pos: span.start,
-                        message: "unknown alias".into(),
-                    });
-                    break;
-                };
-                let (copy, w) = (copy.clone(), *w);
-                b.copied = b.copied.plus(w);
-                if !b.copied.within(MAX_ALIAS_NODES, MAX_ALIAS_BYTES) {
-                    return b.limit(format!(
-                        "aliases expand to more than {MAX_ALIAS_NODES} nodes or {} MiB of text",
-                        MAX_ALIAS_BYTES >> 20
-                    ));
-                }
-                let Some(v) = copy else {
-                    return b.limit(format!(
-                        "anchors hold more than {MAX_KEPT_NODES} nodes or {} MiB of text to copy",
-                        MAX_KEPT_BYTES >> 20
-                    ));
-                };
-                if b.frames.len() + w.depth > MAX_DEPTH {
-                    return b.limit(too_deep());
-                }
-                Some((v, span, w))
-            }
-            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
-                if b.frames.len() >= MAX_DEPTH {
-                    return b.limit(too_deep());
-                }
-                let path_len = b.child_path_len();
-                b.frames.push(if matches!(event, Event::SequenceStart(..)) {
-                    Frame::Seq {
-                        items: Vec::new(),
-                        anchor,
-                    }
-                } else {
-                    Frame::Map {
-                        map: Map::new(),
-                        anchor,
-                        key: None,
-                        skip: false,
-                    }
-                });
-                b.open.push(Open {
-                    span,
-                    weight: Weight::default(),
-                    path_len,
-                });
-                None
-            }
-            Event::SequenceEnd | Event::MappingEnd => {
-                let (Some(frame), Some(open)) = (b.frames.pop(), b.open.pop()) else {
-                    continue;
-                };
-                let (v, anchor) = match frame {
-                    Frame::Seq { items, anchor } => (Value::Array(items), anchor),
-                    Frame::Map { map, anchor, .. } => (Value::Object(map), anchor),
-                };
-                let w = Weight {
-                    nodes: open.weight.nodes + 1,
-                    bytes: open.weight.bytes,
-                    depth: open.weight.depth + 1,
-                };
-                if anchor > 0 {
-                    b.keep(anchor, &v, w);
-                }
-                let span = Span {
-                    start: open.span.start,
-                    end: span.end,
-                };
-                Some((v, span, w))
-            }
-            Event::StreamStart | Event::StreamEnd | Event::Nothing => continue,
-        };
-        if let Some((v, span, w)) = done {
-            if let Some(v) = b.push(v, span, w) {
-                root = Some(v);
-            }
-            if b.path_bytes > MAX_PATH_BYTES {
-                return b.limit(format!(
-                    "node paths total more than {} MiB (keys too long or too many)",
-                    MAX_PATH_BYTES >> 20
-                ));
-            }
+        match step {
+            Step::Go => {}
+            Step::Stop => break,
+            Step::Limit(message) => return b.limit(message),
         }
     }
     if cut.get() {
         return b.limit(too_far());
     }
     Parsed {
-        docs,
+        docs: b.docs,
         problems: b.problems,
+    }
+}
+
+impl Builder<'_> {
+    fn syntax(&mut self, pos: Pos, message: &str) -> Step {
+        let message = message.to_string();
+        self.problems.push(Problem::Syntax { pos, message });
+        Step::Stop
+    }
+
+    fn event(&mut self, event: Event<'_>, span: Span) -> Step {
+        let last_end = std::mem::replace(&mut self.last_end, span.end);
+        let done = match event {
+            Event::DocumentStart(_) => {
+                self.anchors.clear();
+                self.root = None;
+                return Step::Go;
+            }
+            Event::DocumentEnd => {
+                self.docs.push(Document {
+                    value: self.root.take().unwrap_or(Value::Null),
+                    spans: std::mem::take(&mut self.spans),
+                });
+                return Step::Go;
+            }
+            Event::Scalar(text, style, anchor, tag) => {
+                let v = scalar(text, style, tag.as_deref());
+                let w = Weight::scalar(&v);
+                if anchor > 0 {
+                    self.keep(anchor, &v, w);
+                }
+                let span = match (&mut self.spans_of, style) {
+                    (Some(t), ScalarStyle::Literal | ScalarStyle::Folded) => Span {
+                        start: t.block_scalar_start(last_end, span),
+                        end: span.end,
+                    },
+                    _ => span,
+                };
+                (v, span, w)
+            }
+            Event::Alias(id) => match self.alias(id) {
+                Ok(Some((v, w))) => (v, span, w),
+                Ok(None) => return self.syntax(span.start, "unknown alias"),
+                Err(message) => return Step::Limit(message),
+            },
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                let seq = matches!(event, Event::SequenceStart(..));
+                // Only a mapping's value can be a block sequence not indented under its key.
+                let in_map = matches!(self.frames.last(), Some(Frame::Map { .. }));
+                let span = match &mut self.spans_of {
+                    Some(t) if seq && in_map => Span {
+                        start: t.sequence_start(span.start),
+                        end: span.end,
+                    },
+                    _ => span,
+                };
+                let block = self
+                    .spans_of
+                    .as_mut()
+                    .is_some_and(|t| !t.is_flow(span.start));
+                return self.open(seq, anchor, span, block);
+            }
+            Event::SequenceEnd | Event::MappingEnd => match self.close(span) {
+                Some(done) => done,
+                None => return Step::Go,
+            },
+            Event::StreamStart | Event::StreamEnd | Event::Nothing => return Step::Go,
+        };
+        let (v, span, w) = done;
+        if let Some(v) = self.push(v, span, w) {
+            self.root = Some(v);
+        }
+        if self.path_bytes > MAX_PATH_BYTES {
+            return Step::Limit(format!(
+                "node paths total more than {} MiB (keys too long or too many)",
+                MAX_PATH_BYTES >> 20
+            ));
+        }
+        Step::Go
+    }
+
+    /// A copy of the node an alias names: None for an unknown anchor, an error past a limit.
+    fn alias(&mut self, id: usize) -> Result<Option<(Value, Weight)>, String> {
+        let Some((copy, w)) = self.anchors.get(&id) else {
+            return Ok(None);
+        };
+        let (copy, w) = (copy.clone(), *w);
+        self.copied = self.copied.plus(w);
+        if !self.copied.within(MAX_ALIAS_NODES, MAX_ALIAS_BYTES) {
+            return Err(format!(
+                "aliases expand to more than {MAX_ALIAS_NODES} nodes or {} MiB of text",
+                MAX_ALIAS_BYTES >> 20
+            ));
+        }
+        let Some(v) = copy else {
+            return Err(format!(
+                "anchors hold more than {MAX_KEPT_NODES} nodes or {} MiB of text to copy",
+                MAX_KEPT_BYTES >> 20
+            ));
+        };
+        if self.frames.len() + w.depth > MAX_DEPTH {
+            return Err(too_deep());
+        }
+        Ok(Some((v, w)))
+    }
+
+    fn open(&mut self, seq: bool, anchor: usize, span: Span, block: bool) -> Step {
+        if self.frames.len() >= MAX_DEPTH {
+            return Step::Limit(too_deep());
+        }
+        let path_len = self.child_path_len();
+        self.frames.push(if seq {
+            Frame::Seq {
+                items: Vec::new(),
+                anchor,
+            }
+        } else {
+            Frame::Map {
+                map: Map::new(),
+                anchor,
+                key: None,
+                skip: false,
+            }
+        });
+        self.open.push(Open {
+            span,
+            weight: Weight::default(),
+            path_len,
+            block,
+            last_end: span.end,
+        });
+        Step::Go
+    }
+
+    /// Completes the innermost container.
+    fn close(&mut self, end: Span) -> Option<(Value, Span, Weight)> {
+        let (frame, open) = (self.frames.pop()?, self.open.pop()?);
+        let (v, anchor) = match frame {
+            Frame::Seq { items, anchor } => (Value::Array(items), anchor),
+            Frame::Map { map, anchor, .. } => (Value::Object(map), anchor),
+        };
+        let w = Weight {
+            nodes: open.weight.nodes + 1,
+            bytes: open.weight.bytes,
+            depth: open.weight.depth + 1,
+        };
+        if anchor > 0 {
+            self.keep(anchor, &v, w);
+        }
+        let span = Span {
+            start: open.span.start,
+            end: if open.block { open.last_end } else { end.end },
+        };
+        Some((v, span, w))
+    }
+}
+
+/// The text being parsed, for positions saphyr reports elsewhere than where a node starts.
+/// Character indexes are turned into byte offsets from the last one looked up, so positions
+/// met in order cost one pass over the text in all.
+struct Text<'t> {
+    text: &'t str,
+    /// A character index and its byte offset.
+    at: (usize, usize),
+}
+
+impl<'t> Text<'t> {
+    fn new(text: &'t str) -> Self {
+        Text { text, at: (0, 0) }
+    }
+
+    fn byte(&mut self, index: u32) -> usize {
+        let index = index as usize;
+        let (mut chars, mut bytes) = self.at;
+        while chars < index {
+            let Some(c) = self.text[bytes..].chars().next() else {
+                break;
+            };
+            bytes += c.len_utf8();
+            chars += 1;
+        }
+        while chars > index {
+            let Some(c) = self.text[..bytes].chars().next_back() else {
+                break;
+            };
+            bytes -= c.len_utf8();
+            chars -= 1;
+        }
+        self.at = (chars, bytes);
+        bytes
+    }
+
+    /// Whether the collection starting at `start` is a flow one: `[` or `{` after any
+    /// anchor and tag.
+    fn is_flow(&mut self, start: Pos) -> bool {
+        let b = self.byte(start.index);
+        let mut words = self.text[b..].split_ascii_whitespace();
+        let first = words.find(|w| !w.starts_with(['&', '!']));
+        first.is_some_and(|w| w.starts_with(['[', '{']))
+    }
+
+    /// saphyr starts a block sequence that is not indented under its key after its first
+    /// `-` (and the blanks after it): the sequence starts at that `-`. `start` is the start
+    /// of a sequence that is a mapping's value, where no other `-` can come before it.
+    fn sequence_start(&mut self, start: Pos) -> Pos {
+        let b = self.byte(start.index);
+        let (before, after) = self.text.split_at(b);
+        let blanks = before.len() - before.trim_end_matches([' ', '\t']).len();
+        let dash = before[..before.len() - blanks].ends_with('-');
+        if !dash || after.starts_with('[') {
+            return start;
+        }
+        let back = blanks as u32 + 1; // ASCII: characters are bytes
+        Pos {
+            line: start.line,
+            col: start.col.saturating_sub(back).max(1),
+            index: start.index - back,
+        }
+    }
+
+    /// saphyr starts a block scalar at its first line of content (or at its tag or anchor):
+    /// it starts at its `|` or `>` indicator, the first one after the previous node. Only
+    /// separators, comments, anchors and tags can stand between them; anything else keeps
+    /// saphyr's position.
+    fn block_scalar_start(&mut self, after: Pos, span: Span) -> Pos {
+        let from = self.byte(after.index);
+        let region = self.text.get(from..).unwrap_or_default();
+        let mut pos = after;
+        let (mut comment, mut token) = (false, false); // to the end of the line / the word
+        let mut chars = region.chars().peekable();
+        while let Some(c) = chars.next() {
+            if pos.index >= span.end.index {
+                break;
+            }
+            if c == '\n' || c == '\r' {
+                let crlf = c == '\r' && chars.next_if_eq(&'\n').is_some();
+                pos.index += 1 + u32::from(crlf);
+                pos.line += 1;
+                pos.col = 1;
+                (comment, token) = (false, false);
+                continue;
+            }
+            if c == ' ' || c == '\t' {
+                token = false;
+            } else if !comment && !token {
+                match c {
+                    '|' | '>' => return pos,
+                    '#' => comment = true,
+                    '&' | '!' => token = true,
+                    ':' | '-' | '?' => {}
+                    _ => return span.start,
+                }
+            }
+            pos.index += 1;
+            pos.col += 1;
+        }
+        span.start
     }
 }
 
@@ -413,7 +577,7 @@ fn too_far() -> String {
     )
 }
 
-impl Builder {
+impl Builder<'_> {
     /// Stops parsing: a file over a limit yields no documents, only this problem.
     fn limit(mut self, message: String) -> Parsed {
         self.problems.push(Problem::Limit { message });
@@ -473,7 +637,7 @@ impl Builder {
     /// Adds a completed node to its parent; returns it when it is a document root.
     fn push(&mut self, v: Value, span: Span, w: Weight) -> Option<Value> {
         let Some(top) = self.frames.last() else {
-            if self.with_spans {
+            if self.spans_of.is_some() {
                 self.spans.insert(String::new(), (None, span));
             }
             return Some(v);
@@ -487,6 +651,7 @@ impl Builder {
             let dup = map.contains_key(&k);
             if let Some(open) = self.open.last_mut() {
                 open.weight.bytes += k.len();
+                open.last_end = span.end;
             }
             if let Some(Frame::Map { key, skip, .. }) = self.frames.last_mut() {
                 *key = Some((k, span));
@@ -495,7 +660,7 @@ impl Builder {
             if dup && comparable {
                 let pointer = self.pointer();
                 self.problems.push(Problem::DuplicateKey {
-                    doc: self.doc_index,
+                    doc: self.docs.len(),
                     pointer,
                     key_span: span,
                 });
@@ -505,9 +670,10 @@ impl Builder {
         self.path_bytes += self.child_path_len();
         if let Some(open) = self.open.last_mut() {
             open.weight = open.weight.plus(w);
+            open.last_end = span.end;
         }
         let top = self.frames.last()?;
-        if self.with_spans {
+        if self.spans_of.is_some() {
             let skipping = matches!(top, Frame::Map { skip: true, .. });
             if !skipping
                 && !self
@@ -550,7 +716,7 @@ fn key_string(v: Value) -> String {
     }
 }
 
-pub fn escape_into(out: &mut String, segment: &str) {
+pub(crate) fn escape_into(out: &mut String, segment: &str) {
     for c in segment.chars() {
         match c {
             '~' => out.push_str("~0"),
@@ -686,6 +852,121 @@ mod tests {
         assert_eq!(at("/spec/finding/id"), (3, 9));
         assert_eq!(at("/spec/list"), (4, 9));
         assert_eq!(at("/spec/list/1/b"), (4, 17));
+    }
+
+    /// (line, column, the character at the index) where each node starts.
+    fn starts(text: &str, pointers: &[&str]) -> Vec<(u32, u32, char)> {
+        let p = parse(text, true);
+        assert!(p.problems.is_empty(), "{:?}", p.problems);
+        let chars: Vec<char> = text.chars().collect();
+        pointers
+            .iter()
+            .map(|ptr| {
+                let s = p.docs[0].spans[*ptr].1.start;
+                (s.line, s.col, chars[s.index as usize])
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_block_sequence_starts_at_its_first_dash_even_when_not_indented() {
+        let text = "spec:\n  approvals:\n  - by: x\n  - by: y\n  list:\n    - a\n  \
+                    dash:\n  -\n    b: 1\n  nested:\n  - - a\n  flow: [a]\n  anchored: &s\n  - a\n";
+        let got = starts(
+            text,
+            &[
+                "/spec/approvals",
+                "/spec/approvals/0",
+                "/spec/approvals/1/by",
+                "/spec/list",
+                "/spec/dash",
+                "/spec/nested",
+                "/spec/nested/0",
+                "/spec/flow",
+                "/spec/anchored/0",
+            ],
+        );
+        assert_eq!(
+            got,
+            [
+                (3, 3, '-'),
+                (3, 5, 'b'),
+                (4, 9, 'y'),
+                (6, 5, '-'),
+                (8, 3, '-'),
+                (11, 3, '-'),
+                (11, 5, '-'),
+                (12, 9, '['),
+                (14, 5, 'a'),
+            ]
+        );
+        // A block collection ends where its last node does, a flow one after its bracket.
+        let p = parse(text, true);
+        let end = |ptr: &str| {
+            let e = p.docs[0].spans[ptr].1.end;
+            (e.line, e.col)
+        };
+        assert_eq!(end("/spec/approvals"), (4, 10));
+        assert_eq!(end("/spec/approvals/1"), (4, 10));
+        assert_eq!(end("/spec/flow"), (12, 12));
+    }
+
+    #[test]
+    fn a_block_scalar_starts_at_its_indicator() {
+        let text = "é: ü\nspec:\n  lit: |\n    one\n  folded: >- # a | b > c\n\n    text\n  \
+                    tagged: !!str &a |2\n    x\n  later: # a comment | with bars\n    |\n    y\n  \
+                    empty: |\n  quoted: \"q\"\n  seq:\n  - |\n    in a sequence\n  - >\n    two\n";
+        let got = starts(
+            text,
+            &[
+                "/spec/lit",
+                "/spec/folded",
+                "/spec/tagged",
+                "/spec/later",
+                "/spec/empty",
+                "/spec/quoted",
+                "/spec/seq/0",
+                "/spec/seq/1",
+            ],
+        );
+        assert_eq!(
+            got,
+            [
+                (3, 8, '|'),
+                (5, 11, '>'),
+                (8, 20, '|'),
+                (11, 5, '|'),
+                (13, 10, '|'),
+                (14, 11, '"'),
+                (16, 5, '|'),
+                (18, 5, '>'),
+            ]
+        );
+        // A document that is a block scalar.
+        assert_eq!(starts("--- |\n  text\n", &[""]), [(1, 5, '|')]);
+        assert_eq!(starts("a: x\r\nb: >\r\n  y\r\n", &["/b"]), [(2, 4, '>')]);
+    }
+
+    #[test]
+    fn positions_stay_exact_through_many_nodes_of_non_ascii_text() {
+        let entry =
+            |i: usize| format!("k{i}: # ünïcödé | > -\n  - |\n    ß{i}\n  - x\nl{i}:\n- >-\n  é\n");
+        let text: String = (0..2000).map(entry).collect();
+        let p = parse(&text, true);
+        let chars: Vec<char> = text.chars().collect();
+        let lines = entry(0).matches('\n').count() as u32;
+        for i in [0, 1, 1999] {
+            let spans = &p.docs[0].spans;
+            let at = |ptr: String| {
+                let s = spans[&ptr].1.start;
+                (s.line, s.col, chars[s.index as usize])
+            };
+            let top = i as u32 * lines;
+            assert_eq!(at(format!("/k{i}")), (top + 2, 3, '-'));
+            assert_eq!(at(format!("/k{i}/0")), (top + 2, 5, '|'));
+            assert_eq!(at(format!("/l{i}")), (top + 6, 1, '-'));
+            assert_eq!(at(format!("/l{i}/0")), (top + 6, 3, '>'));
+        }
     }
 
     #[test]

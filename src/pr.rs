@@ -196,10 +196,10 @@ fn compare(head: Outcome, base: Outcome, config: &Config, today: Date) -> Outcom
         diagnostics,
     } = head;
     // Files whose documents could not all be read: a record missing there is unknown, not
-    // deleted (P001, P003 or P004 already says why).
+    // deleted (P001, P003, P004 or P005 already says why).
     let unreadable: HashSet<String> = diagnostics
         .iter()
-        .filter(|d| matches!(d.code, Code::P001 | Code::P003 | Code::P004))
+        .filter(|d| matches!(d.code, Code::P001 | Code::P003 | Code::P004 | Code::P005))
         .map(|d| files[d.file].rel.clone())
         .collect();
     let mut seen: HashMap<String, usize> = HashMap::new();

@@ -6,9 +6,11 @@ use jsonschema::Validator;
 use jsonschema::error::ValidationErrorKind;
 use serde_json::Value;
 
+use crate::date::Date;
 use crate::diagnostic::Facts;
 use crate::model::Kind;
 use crate::parse::escape_into;
+use crate::suggest::did_you_mean;
 
 pub fn source(kind: Kind) -> &'static str {
     match kind {
@@ -21,30 +23,34 @@ pub fn source(kind: Kind) -> &'static str {
     }
 }
 
-fn validator(kind: Kind) -> &'static Validator {
-    static CACHE: [OnceLock<Validator>; 6] = [const { OnceLock::new() }; 6];
+/// A kind's schema, parsed, and its validator.
+fn compiled(kind: Kind) -> &'static (Value, Validator) {
+    static CACHE: [OnceLock<(Value, Validator)>; 6] = [const { OnceLock::new() }; 6];
     CACHE[kind as usize].get_or_init(|| {
         // The schemas are part of the binary and covered by tests: failing here is a bug.
         let schema: Value = serde_json::from_str(source(kind)).expect("embedded schema is JSON");
-        jsonschema::draft202012::options()
+        let validator = jsonschema::draft202012::options()
             .should_validate_formats(true)
+            // The model reads dates with this same function: both accept the same dates.
+            .with_format("date", |s: &str| Date::parse(s).is_some())
             .build(&schema)
-            .expect("embedded schema compiles")
+            .expect("embedded schema compiles");
+        (schema, validator)
     })
 }
 
 /// One schema violation: where (pointer, and whether the key itself is at fault) and what.
-pub struct Violation {
-    pub pointer: String,
-    pub key: bool,
-    pub message: String,
+pub(crate) struct Violation {
+    pub(crate) pointer: String,
+    pub(crate) key: bool,
+    pub(crate) message: String,
     /// The schema keyword and location that failed (identity), the field it names, the
     /// allowed values of an enum.
-    pub facts: Facts,
+    pub(crate) facts: Facts,
 }
 
-pub fn validate(kind: Kind, value: &Value) -> Vec<Violation> {
-    let v = validator(kind);
+pub(crate) fn validate(kind: Kind, value: &Value) -> Vec<Violation> {
+    let (schema, v) = compiled(kind);
     if v.is_valid(value) {
         return Vec::new();
     }
@@ -57,17 +63,42 @@ pub fn validate(kind: Kind, value: &Value) -> Vec<Violation> {
         match e.kind() {
             // One violation per unknown key, pointing at the key.
             ValidationErrorKind::AdditionalProperties { unexpected } => {
+                let known = properties_at(schema, &at);
                 for k in unexpected {
                     let mut pointer = at.clone();
                     pointer.push('/');
                     escape_into(&mut pointer, k);
+                    let hint = did_you_mean(k, known.iter().copied());
                     out.push(Violation {
                         pointer,
                         key: true,
-                        message: format!("unknown field `{k}`"),
+                        message: format!("unknown field `{k}`{hint}"),
                         facts: facts.clone().id("field", k.as_str()),
                     });
                 }
+            }
+            ValidationErrorKind::Format { format } if format == "date" => out.push(Violation {
+                message: Date::problem(&text(e.instance())),
+                pointer: at,
+                key: false,
+                facts,
+            }),
+            ValidationErrorKind::Enum { options } => {
+                let allowed: Vec<String> =
+                    options.as_array().into_iter().flatten().map(text).collect();
+                let value = text(e.instance());
+                let list = allowed
+                    .iter()
+                    .map(|a| format!("`{a}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let hint = did_you_mean(&value, allowed.iter().map(String::as_str));
+                out.push(Violation {
+                    message: format!("`{value}` is not one of {list}{hint}"),
+                    pointer: at,
+                    key: false,
+                    facts: facts.info("allowed", options.as_ref().clone()),
+                });
             }
             ValidationErrorKind::Required { property } => {
                 let field = property.as_str().unwrap_or_default();
@@ -78,12 +109,6 @@ pub fn validate(kind: Kind, value: &Value) -> Vec<Violation> {
                     facts: facts.id("field", field),
                 })
             }
-            ValidationErrorKind::Enum { options } => out.push(Violation {
-                message: e.to_string(),
-                pointer: at,
-                key: false,
-                facts: facts.info("allowed", options.as_ref().clone()),
-            }),
             _ => out.push(Violation {
                 message: e.to_string(),
                 pointer: at,
@@ -95,6 +120,40 @@ pub fn validate(kind: Kind, value: &Value) -> Vec<Violation> {
     out
 }
 
+/// A value as a message shows it: a string as written, anything else as JSON.
+fn text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// The properties the schema allows in the object at `pointer` of a document, found by
+/// following the pointer through `properties`, `items` and local `$ref`s.
+fn properties_at<'s>(schema: &'s Value, pointer: &str) -> Vec<&'s str> {
+    let resolve = |node: &'s Value| -> &'s Value {
+        let target = node.get("$ref").and_then(Value::as_str);
+        target
+            .and_then(|r| r.strip_prefix('#'))
+            .and_then(|r| schema.pointer(r))
+            .unwrap_or(node)
+    };
+    let mut node = resolve(schema);
+    for segment in pointer.split('/').skip(1) {
+        let segment = segment.replace("~1", "/").replace("~0", "~");
+        let child = node
+            .get("properties")
+            .and_then(|p| p.get(&segment))
+            .or_else(|| node.get("items"));
+        let Some(child) = child else {
+            return Vec::new();
+        };
+        node = resolve(child);
+    }
+    let properties = node.get("properties").and_then(Value::as_object);
+    properties.map_or_else(Vec::new, |p| p.keys().map(String::as_str).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -102,7 +161,7 @@ mod tests {
     #[test]
     fn every_schema_compiles_and_checks_dates() {
         for kind in Kind::ALL {
-            validator(kind);
+            compiled(kind);
         }
         let doc = serde_json::json!({
             "apiVersion": "foureyes.dev/v1", "kind": "Remediation", "metadata": {"id": "R-1"},

@@ -350,6 +350,20 @@ fn g002_a_record_in_a_file_that_no_longer_parses_is_not_deleted() {
 }
 
 #[test]
+fn g002_a_record_in_a_file_replaced_by_an_lfs_pointer_is_not_deleted() {
+    let r = Repo::forked();
+    r.write(
+        "remediations/REM-2026-0001.yaml",
+        "version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 612\n",
+    );
+    assert_run(
+        &pr(&r),
+        1,
+        &["P005 error remediations/REM-2026-0001.yaml - -"],
+    );
+}
+
+#[test]
 fn g001_a_revoked_exception_may_be_extended() {
     let r = Repo::forked();
     r.edit(
@@ -365,11 +379,12 @@ fn pr_mode_on_one_file() {
     let r = Repo::forked();
     let f = "exceptions/EXC-2026-0001.yaml";
     r.edit(f, "expires: 2026-12-01", "expires: 2026-12-03");
-    // Alone, the file has unresolved references on both sides; only the extension is new.
+    // Checked in its repository (the git work tree), named from its root; only the
+    // extension is new.
     assert_run(
         &foureyes(&r.path().join(f), &["--base", "main"]),
         1,
-        &["G001 error EXC-2026-0001.yaml:16:12 /spec/expires"],
+        &["G001 error exceptions/EXC-2026-0001.yaml:16:12 /spec/expires"],
     );
 }
 

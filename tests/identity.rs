@@ -126,6 +126,9 @@ fn fingerprints_survive_lines_inserted_above_in_every_fixture() {
     let rules = manifest_dir().join("fixtures/rules");
     for entry in std::fs::read_dir(&rules).unwrap() {
         let name = entry.unwrap().file_name().into_string().unwrap();
+        if name == "P005" {
+            continue; // a line above an LFS pointer's first line makes it an ordinary file
+        }
         let repo = copy_fixture(&format!("rules/{name}"));
         let before = fingerprints(repo.path(), "2026-11-15");
         shift_lines(repo.path());

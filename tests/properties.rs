@@ -159,7 +159,11 @@ fn plan() -> impl Strategy<Value = Plan> {
 }
 
 fn day(offset: i64) -> String {
-    Date::parse(TODAY).unwrap().plus(offset).to_string()
+    Date::parse(TODAY)
+        .unwrap()
+        .plus(offset)
+        .unwrap()
+        .to_string()
 }
 
 const SEVERITIES: [&str; 4] = ["critical", "high", "medium", "low"];

@@ -84,7 +84,7 @@ pub(super) fn team_id<'a>(m: &Model<'a>, doc: usize) -> &'a str {
 
 fn approver_in_execution_team(m: &Model, out: &mut Vec<Diagnostic>) {
     for (doc, e) in m.exceptions() {
-        let Some(team) = m.owner_team(e.service.get(), Function::Execution) else {
+        let Some(team) = m.owner_team(doc, Function::Execution) else {
             continue;
         };
         let team_id = team_id(m, team.doc);
@@ -119,7 +119,7 @@ fn approver_in_execution_team(m: &Model, out: &mut Vec<Diagnostic>) {
 
 fn approver_not_risk_owner(m: &Model, out: &mut Vec<Diagnostic>) {
     for (doc, e) in m.exceptions() {
-        let Some(team) = m.owner_team(e.service.get(), Function::Risk) else {
+        let Some(team) = m.owner_team(doc, Function::Risk) else {
             continue;
         };
         let team_id = team_id(m, team.doc);
@@ -140,7 +140,7 @@ fn approver_not_risk_owner(m: &Model, out: &mut Vec<Diagnostic>) {
 
 fn too_few_approvers(m: &Model, out: &mut Vec<Diagnostic>) {
     for (doc, e) in m.exceptions() {
-        let Some(tier) = m.governing_tier(e.service.get(), &e.finding) else {
+        let Some(tier) = m.tier_of(doc) else {
             continue;
         };
         let need = tier.min_approvers();

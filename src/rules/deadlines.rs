@@ -38,8 +38,8 @@ fn pending<'a>(
         if m.covered(service, finding) {
             return None;
         }
-        let tier = m.governing_tier(Some(service), &r.finding)?;
-        Some((doc, r, tier, m.today.0 - found.0))
+        let tier = m.tier_of(doc)?;
+        Some((doc, r, tier, m.today.days_since(*found)))
     })
 }
 
@@ -49,8 +49,10 @@ fn overdue(m: &Model, out: &mut Vec<Diagnostic>) {
         else {
             continue;
         };
-        if age > days {
-            let due = found.plus(days);
+        let days = days.get();
+        if age > days
+            && let Some(due) = found.plus(days)
+        {
             let msg = format!(
                 "due on {due} ({} for tier `{}`), {} overdue, and no active exception covers it",
                 days_text(days),
@@ -72,7 +74,7 @@ fn overdue(m: &Model, out: &mut Vec<Diagnostic>) {
 fn escalation_due(m: &Model, out: &mut Vec<Diagnostic>) {
     for (doc, r, tier, age) in pending(m) {
         let latest = items(&tier.escalation)
-            .filter_map(|(_, s)| Some((*s.after_days.get()?, s.to.get()?)))
+            .filter_map(|(_, s)| Some((s.after_days.get()?.get(), s.to.get()?)))
             .filter(|(after, _)| age >= *after)
             .max_by_key(|(after, _)| *after);
         if let Some((after, to)) = latest {

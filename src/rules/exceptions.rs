@@ -7,7 +7,7 @@ use super::{Code, Rule, about_record, days};
 use crate::date::Date;
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::Severity::{Error, Warning};
-use crate::model::{Doc, Model, Requirement, items, none_listed};
+use crate::model::{Doc, Function, Model, Requirement, items, none_listed};
 
 pub const RULES: &[Rule] = &[
     Rule {
@@ -74,7 +74,7 @@ fn expired(m: &Model, out: &mut Vec<Diagnostic>) {
             continue;
         };
         if e.active() && *expires < m.today {
-            let ago = m.today.0 - expires.0;
+            let ago = m.today.days_since(*expires);
             let msg = format!(
                 "expired on {expires}, {} ago: the risk is no longer accepted; renew it with a new approval or revoke it",
                 days(ago)
@@ -94,7 +94,7 @@ fn expiring(m: &Model, out: &mut Vec<Diagnostic>) {
         let Some(expires) = e.expires.get() else {
             continue;
         };
-        let left = expires.0 - m.today.0;
+        let left = expires.days_since(m.today);
         if e.active() && (0..=warn).contains(&left) {
             let msg = match left {
                 0 => format!("expires today ({expires})"),
@@ -105,7 +105,7 @@ fn expiring(m: &Model, out: &mut Vec<Diagnostic>) {
             let d = about_record(d, &e.service, &e.finding)
                 .fact("expires", expires.to_string())
                 .fact("days_left", left)
-                .fact_opt("risk_owner", m.risk_owner(e.service.get()));
+                .fact_opt("risk_owner", m.owner_id(doc, Function::Risk));
             out.push(d);
         }
     }
@@ -113,7 +113,7 @@ fn expiring(m: &Model, out: &mut Vec<Diagnostic>) {
 
 fn too_long(m: &Model, out: &mut Vec<Diagnostic>) {
     for (doc, e) in m.exceptions() {
-        let Some(tier) = m.governing_tier(e.service.get(), &e.finding) else {
+        let Some(tier) = m.tier_of(doc) else {
             continue;
         };
         if !tier.exceptions_allowed() {
@@ -122,12 +122,13 @@ fn too_long(m: &Model, out: &mut Vec<Diagnostic>) {
         let max = tier
             .exceptions
             .get()
-            .and_then(|x| x.max_days.get().copied());
+            .and_then(|x| x.max_days.get())
+            .map(|d| d.get());
         let (Some(max), Some(granted), Some(expires)) = (max, e.granted_on(), e.expires.get())
         else {
             continue;
         };
-        let window = expires.0 - granted.0;
+        let window = expires.days_since(granted);
         if window > max {
             let msg = format!(
                 "granted on {granted} until {expires}: {}, more than the {} tier `{}` allows",
@@ -149,7 +150,7 @@ fn too_long(m: &Model, out: &mut Vec<Diagnostic>) {
 
 fn not_allowed(m: &Model, out: &mut Vec<Diagnostic>) {
     for (doc, e) in m.exceptions() {
-        let Some(tier) = m.governing_tier(e.service.get(), &e.finding) else {
+        let Some(tier) = m.tier_of(doc) else {
             continue;
         };
         if !tier.exceptions_allowed() {
@@ -167,7 +168,7 @@ fn not_allowed(m: &Model, out: &mut Vec<Diagnostic>) {
 
 fn missing_compensating_controls(m: &Model, out: &mut Vec<Diagnostic>) {
     for (doc, e) in m.exceptions() {
-        let Some(tier) = m.governing_tier(e.service.get(), &e.finding) else {
+        let Some(tier) = m.tier_of(doc) else {
             continue;
         };
         let required = tier
@@ -202,7 +203,9 @@ fn contradiction(
 
 fn date_order(m: &Model, out: &mut Vec<Diagnostic>) {
     let today = m.today;
-    for (doc, e) in m.exceptions() {
+    // Whose service does not resolve has no date checks either: R003 says it all.
+    let resolved = |doc| m.resolved(doc).is_some();
+    for (doc, e) in m.exceptions().filter(|(doc, _)| resolved(doc)) {
         let at = |pointer: &str, msg: String| {
             about_record(
                 Diagnostic::at(Code::E006, doc, pointer, msg),
@@ -237,7 +240,7 @@ fn date_order(m: &Model, out: &mut Vec<Diagnostic>) {
             out.push(contradiction(d, "expires_not_after_grant", dates));
         }
     }
-    for (doc, r) in m.remediations() {
+    for (doc, r) in m.remediations().filter(|(doc, _)| resolved(doc)) {
         let at = |pointer: &str, msg: String| {
             about_record(
                 Diagnostic::at(Code::E006, doc, pointer, msg),
@@ -275,12 +278,14 @@ fn date_order(m: &Model, out: &mut Vec<Diagnostic>) {
 }
 
 fn tier_mismatch(m: &Model, out: &mut Vec<Diagnostic>) {
-    for (doc, service, finding, tier) in m.records() {
-        let Some(declared) = tier.get() else { continue };
-        if m.tier_by_id(declared).is_none() {
+    for (doc, service, finding, _) in m.records() {
+        let Some(declared) = m.resolved(doc).and_then(|r| r.declared) else {
+            continue;
+        };
+        let (declared, Some(_)) = declared else {
             continue; // R004
-        }
-        let Some(governing) = m.governing_tier(service.get(), finding) else {
+        };
+        let Some(governing) = m.tier_of(doc) else {
             continue;
         };
         let actual = governing.id.get().map_or("?", String::as_str);
@@ -289,7 +294,7 @@ fn tier_mismatch(m: &Model, out: &mut Vec<Diagnostic>) {
                 format!("declared tier `{declared}`, but the finding matches tier `{actual}`");
             let d = Diagnostic::at(Code::E007, doc, "/spec/tier", msg);
             let d = about_record(d, service, finding)
-                .id_fact("tier", declared.as_str())
+                .id_fact("tier", declared)
                 .id_fact_opt("matching_tier", governing.id.get().map(String::as_str));
             out.push(d);
         }

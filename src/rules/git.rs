@@ -69,8 +69,8 @@ fn codeowners_gap(m: &Model, out: &mut Vec<Diagnostic>) {
         let Some(service) = e.service.get() else {
             continue;
         };
-        let team_id = m.risk_owner(Some(service));
-        let team = m.owner_team(Some(service), Function::Risk);
+        let team_id = m.owner_id(doc, Function::Risk);
+        let team = m.owner_team(doc, Function::Risk);
         let (Some(team_id), Some(team)) = (team_id, team) else {
             continue; // R003 / R001
         };

@@ -35,7 +35,7 @@ macro_rules! codes {
 }
 
 codes! {
-    P001 P002 P003 P004
+    P001 P002 P003 P004 P005
     S001
     R001 R002 R003 R004 R005 R006
     O001 O002 O003 O004 O005
@@ -48,7 +48,7 @@ codes! {
     X001 X002 X003 X004
 }
 
-pub type Check = fn(&Model, &mut Vec<Diagnostic>);
+pub(crate) type Check = fn(&Model, &mut Vec<Diagnostic>);
 
 pub struct Rule {
     pub code: Code,
@@ -56,7 +56,7 @@ pub struct Rule {
     pub severity: Severity,
     /// Markdown: what it checks, why, how to fix (with a before/after example).
     pub doc: &'static str,
-    pub check: Option<Check>,
+    pub(crate) check: Option<Check>,
 }
 
 impl Rule {
@@ -188,7 +188,7 @@ pub(crate) fn did_you_mean(suggestion: Option<&str>) -> String {
 
 /// Runs every rule with a check over the model. Each rule reports independently; the caller
 /// sorts the result.
-pub fn run(model: &Model) -> Vec<Diagnostic> {
+pub(crate) fn run(model: &Model) -> Vec<Diagnostic> {
     use rayon::prelude::*;
     all()
         .filter_map(|r| r.check)

@@ -33,6 +33,13 @@ pub const RULES: &[Rule] = &[
         check: None,
     },
     Rule {
+        code: Code::P005,
+        name: "lfs-pointer",
+        severity: Error,
+        doc: include_str!("docs/P005.md"),
+        check: None,
+    },
+    Rule {
         code: Code::S001,
         name: "schema",
         severity: Error,

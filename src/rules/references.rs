@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use super::{Code, Rule, Suggest, about_record, did_you_mean};
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::Severity::Error;
-use crate::model::{Body, Doc, Function, Model, items};
+use crate::model::{Body, Doc, Function, Given, Governing, Model, items};
 
 pub const RULES: &[Rule] = &[
     Rule {
@@ -236,18 +236,14 @@ fn unknown_service(m: &Model, out: &mut Vec<Diagnostic>) {
 }
 
 fn unknown_tier(m: &Model, out: &mut Vec<Diagnostic>) {
-    if m.policy.is_none() {
-        return; // T005 reports the missing policy once
-    }
     let tiers = Suggest::new(|| {
-        m.tiers()
-            .filter_map(|(_, t)| t.id.get().map(String::as_str))
-            .collect()
+        let mut ids: Vec<&str> = m.tier_ids().collect();
+        ids.sort_unstable();
+        ids
     });
-    for (doc, service, finding, tier) in m.records() {
-        if let Some(t) = tier.get()
-            && m.tier_by_id(t).is_none()
-        {
+    for (doc, service, finding, _) in m.records() {
+        let Some(r) = m.resolved(doc) else { continue };
+        if let Some((t, None)) = r.declared {
             let suggestion = tiers.closest(t);
             let msg = format!(
                 "tier `{t}` is not a tier of the SLA policy{}",
@@ -255,29 +251,31 @@ fn unknown_tier(m: &Model, out: &mut Vec<Diagnostic>) {
             );
             let d = Diagnostic::at(Code::R004, doc, "/spec/tier", msg);
             let d = about_record(d, service, finding)
-                .id_fact("tier", t.as_str())
+                .id_fact("tier", t)
                 .fact_opt("suggestion", suggestion);
             out.push(d);
         }
-        let known_service = service.get().and_then(|s| m.services.get(s.as_str()));
-        let key = finding.get().and_then(|f| f.key());
-        if let (Some(s), Some(key)) = (known_service, key)
-            && m.governing_tier(service.get(), finding).is_none()
-        {
-            let criticality = s.criticality.get().map(|c| c.name());
+        if let Governing::NoTier = r.governing {
+            let f = finding.get();
+            let severity = f.and_then(|f| f.severity.get()).map(|s| s.name());
+            let kev = f.is_some_and(|f| matches!(f.kev, Given::Valid(true)));
+            let criticality = match r.service.criticality {
+                Given::Valid(c) => Some(c.name()),
+                _ => None,
+            };
             let service_class = match criticality {
                 Some(c) => format!("service criticality {c}"),
                 None => "service without criticality".into(),
             };
             let msg = format!(
                 "the finding (severity {}{}, {service_class}) matches no tier of the SLA policy",
-                key.severity.name(),
-                if key.kev { ", KEV" } else { "" },
+                severity.unwrap_or("?"),
+                if kev { ", KEV" } else { "" },
             );
             let d = Diagnostic::at(Code::R004, doc, "/spec/finding", msg);
             let d = about_record(d, service, finding)
-                .fact("severity", key.severity.name())
-                .fact("kev", key.kev)
+                .fact_opt("severity", severity)
+                .fact("kev", kev)
                 .fact_opt("criticality", criticality);
             out.push(d);
         }

@@ -4,7 +4,7 @@
 use super::{Code, Rule};
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::Severity::Error;
-use crate::model::{Body, Doc, Kind, Model, SlaSpec, Tier, items};
+use crate::model::{Body, ClassSet, Doc, Kind, Model, SlaSpec, Tier, items};
 
 pub const RULES: &[Rule] = &[
     Rule {
@@ -59,7 +59,7 @@ fn tier_order(m: &Model, out: &mut Vec<Diagnostic>) {
     for (doc, p) in policies(m) {
         let mut max: Option<(i64, &str)> = None;
         for (i, t) in items(&p.tiers) {
-            let Some(days) = t.remediate_within_days.get().copied() else {
+            let Some(days) = t.remediate_within_days.get().map(|d| d.get()) else {
                 continue;
             };
             match max {
@@ -107,7 +107,7 @@ fn escalation_order(m: &Model, out: &mut Vec<Diagnostic>) {
         for (i, t) in items(&p.tiers) {
             let mut max: Option<i64> = None;
             for (j, step) in items(&t.escalation) {
-                let Some(after) = step.after_days.get().copied() else {
+                let Some(after) = step.after_days.get().map(|d| d.get()) else {
                     continue;
                 };
                 match max {
@@ -131,12 +131,15 @@ fn escalation_order(m: &Model, out: &mut Vec<Diagnostic>) {
 
 fn shadowed_tier(m: &Model, out: &mut Vec<Diagnostic>) {
     for (doc, p) in policies(m) {
-        // The first tier of each distinct match set, in order: at most a few hundred sets
-        // exist, so a policy of many tiers is not compared pairwise.
-        let mut earlier: Vec<(u64, &Tier)> = Vec::new();
+        // The first tier of each distinct match set, in order: at most 3 × 16 × 16 sets exist
+        // (kev, severity and criticality conditions), so many tiers are not compared pairwise.
+        let mut earlier: Vec<(ClassSet, &Tier)> = Vec::new();
         for (i, t) in items(&p.tiers) {
             let Some(set) = t.match_set() else { continue };
-            let shadow = earlier.iter().find(|(e, _)| set & !e == 0).map(|(_, t)| *t);
+            let shadow = earlier
+                .iter()
+                .find(|(e, _)| set.is_subset(*e))
+                .map(|(_, t)| *t);
             if !earlier.iter().any(|(e, _)| *e == set) {
                 earlier.push((set, t));
             }

@@ -86,7 +86,7 @@ fn verifier_membership(
         let Some(v) = r.verification() else { continue };
         let Some(by) = v.by.get() else { continue };
         let Some(p) = m.person(by) else { continue };
-        let Some(team) = m.owner_team(r.service.get(), function) else {
+        let Some(team) = m.owner_team(doc, function) else {
             continue;
         };
         if team.members.contains(&p) == report_member {
@@ -124,7 +124,7 @@ fn closed_without_verification(m: &Model, out: &mut Vec<Diagnostic>) {
         if r.status.get() != Some(&RemediationStatus::Closed) || r.verification.is_some() {
             continue;
         }
-        let Some(tier) = m.governing_tier(r.service.get(), &r.finding) else {
+        let Some(tier) = m.tier_of(doc) else {
             continue;
         };
         if tier.verification.get() == Some(&Requirement::Required) {

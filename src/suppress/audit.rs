@@ -187,7 +187,9 @@ fn outliving(cx: &Cx, id: &str, found: &Lookup) -> Vec<Diagnostic> {
     let Some(expires) = found.expires() else {
         return Vec::new();
     };
-    let latest = expires.plus(1);
+    let Some(latest) = expires.plus(1) else {
+        return Vec::new();
+    };
     let Some(hint) = cx.format.expiry_hint(latest) else {
         return Vec::new();
     };

@@ -56,7 +56,7 @@ pub fn emit(backing: &Backing, service: &str, target: Target) -> String {
     }
     for (id, e) in by_id.into_values() {
         let reason = reason(e);
-        let until = e.expires.map(|d| d.plus(1).to_string());
+        let until = e.expires.and_then(|d| d.plus(1)).map(|d| d.to_string());
         match target {
             Target::Trivy => {
                 out.push_str(&format!("  - id: {}\n", yaml_string(id)));

@@ -220,16 +220,9 @@ fn judge_file(
     };
     let text = match parse::decode(bytes) {
         Ok(t) => t,
-        Err(p) => {
-            let (loc, message) = match p {
-                parse::Problem::Syntax { pos, message } => (Loc::At(pos), message),
-                _ => (Loc::File, "not text".to_string()),
-            };
-            return (
-                source,
-                0,
-                vec![Diagnostic::new(Code::P001, i, loc, message)],
-            );
+        Err((pos, message)) => {
+            let d = Diagnostic::new(Code::P001, i, Loc::At(pos), message);
+            return (source, 0, vec![d]);
         }
     };
     let parsed = format.parse(&text);
