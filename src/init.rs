@@ -92,11 +92,24 @@ fn github_repo() -> &'static str {
     env!("CARGO_PKG_REPOSITORY").trim_start_matches("https://github.com/")
 }
 
+/// The commit of foureyes the workflow pins its action to: a tag can move, a commit cannot.
+/// The action installs the release of the version in its own Cargo.toml, so any commit of
+/// this version will do; releasing sets it to a commit of the new version (README,
+/// "Releasing").
+const ACTION_COMMIT: &str = "58b10ff86b13177bea2009a886ac8f627474ec8a";
+
+/// The other actions of the workflow, pinned by commit with their version.
+const CHECKOUT: &str = "actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1";
+const UPLOAD_SARIF: &str =
+    "github/codeql-action/upload-sarif@8aad20d150bbac5944a9f9d289da16a4b0d87c1e # v4.36.2";
+
 fn workflow() -> String {
     format!(
         r#"# foureyes on every pull request and push, and daily: exceptions expire and
 # deadlines pass without any commit. Findings show as annotations on the
-# changed files and as code scanning alerts.
+# changed files and as code scanning alerts. Code scanning in a private
+# repository needs GitHub Advanced Security: without it, delete the upload
+# step and `security-events: write` (annotations and the step summary remain).
 name: foureyes
 on:
   pull_request:
@@ -105,8 +118,7 @@ on:
   schedule:
     - cron: "23 5 * * *"
   workflow_dispatch:
-permissions:
-  contents: read
+permissions: {{}}
 jobs:
   foureyes:
     runs-on: ubuntu-latest
@@ -114,17 +126,18 @@ jobs:
       contents: read
       security-events: write   # upload the SARIF report to code scanning
     steps:
-      - uses: actions/checkout@v4
+      - uses: {CHECKOUT}
         with:
           fetch-depth: 0               # pull-request mode needs the merge-base
+          persist-credentials: false
       - id: foureyes
-        uses: {repo}@{release}
+        uses: {repo}@{ACTION_COMMIT} # {release}
         with:
           # On a pull request, judge only what it changes; otherwise check everything.
           base: ${{{{ github.event_name == 'pull_request' && format('origin/{{0}}', github.base_ref) || '' }}}}
           sarif-file: foureyes.sarif
       - if: ${{{{ !cancelled() && steps.foureyes.outputs.sarif-file != '' }}}}
-        uses: github/codeql-action/upload-sarif@v3
+        uses: {UPLOAD_SARIF}
         with:
           sarif_file: ${{{{ steps.foureyes.outputs.sarif-file }}}}
           category: foureyes
@@ -137,7 +150,8 @@ jobs:
 fn pre_commit_config() -> String {
     format!(
         "# pre-commit (https://pre-commit.com): after `pre-commit install`, every commit\n\
-         # that touches a YAML file runs `foureyes check` on the whole repository.\n\
+         # that touches a YAML file or CODEOWNERS runs `foureyes check` on the whole\n\
+         # repository.\n\
          repos:\n  - repo: https://github.com/{}\n    rev: {}\n    hooks:\n      - id: foureyes\n",
         github_repo(),
         release()

@@ -97,7 +97,16 @@ fn init_writes_a_workflow_hook_and_codeowners_that_fit_the_action_and_the_teams(
         .iter()
         .find(|s| uses(s).starts_with("foureyes-dev/foureyes@"))
         .unwrap();
-    assert_eq!(uses(ours), format!("foureyes-dev/foureyes@{release}"));
+    // Pinned by commit, with the release in a comment.
+    let (name, commit) = uses(ours)
+        .split_once('@')
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .unwrap();
+    assert_eq!(name, "foureyes-dev/foureyes");
+    assert!(commit.len() == 40 && commit.chars().all(|c| c.is_ascii_hexdigit()));
+    let text = std::fs::read_to_string(tmp.path().join(".github/workflows/foureyes.yml")).unwrap();
+    assert!(text.contains(&format!("@{commit} # {release}\n")), "{text}");
+    assert_eq!(steps[0]["with"]["persist-credentials"], false);
     for input in ours["with"].as_object().unwrap().keys() {
         assert!(action["inputs"].get(input).is_some(), "no input `{input}`");
     }
@@ -116,7 +125,7 @@ fn init_writes_a_workflow_hook_and_codeowners_that_fit_the_action_and_the_teams(
     // CODEOWNERS routes exceptions and the SLA to the scm of the risk team.
     let scm = yaml(&tmp.path().join("teams/grc.yaml"))["spec"]["scm"].clone();
     let codeowners = std::fs::read_to_string(tmp.path().join("CODEOWNERS")).unwrap();
-    for folder in ["/exceptions/", "/sla/"] {
+    for folder in ["/exceptions/", "/sla/", "/foureyes.yaml"] {
         let line = codeowners
             .lines()
             .find(|l| l.starts_with(folder))
