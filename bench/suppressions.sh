@@ -34,11 +34,11 @@ for x in d["diagnostics"]:
     codes[x["code"]] = codes.get(x["code"], 0) + 1
 print(f"== audit: {d['summary']['files']} files, {d['summary']['documents']} entries, diagnostics {codes}")
 PY
-hyperfine --warmup 1 --runs "$RUNS" --style none --export-json "$OUT/times-suppressions.json" \
+hyperfine -i --warmup 1 --runs "$RUNS" --style none --export-json "$OUT/times-suppressions.json" \
   -n check "$BIN check $GOV --today $TODAY --format json" \
   -n suppressions "$BIN suppressions $APP --governance $GOV --today $TODAY --format json" \
   -n cat "find $GOV -name '*.yaml' -print0 | xargs -0 cat >/dev/null; find $APP/services -type f ! -name main.py -print0 | xargs -0 cat >/dev/null" \
-  >/dev/null || true
+  >/dev/null
 python3 - "$OUT/times-suppressions.json" <<'PY'
 import json, sys
 res = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}

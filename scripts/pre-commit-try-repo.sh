@@ -11,11 +11,11 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# The scaffold's records are dated for today, the day the hook checks them on.
 cargo run --quiet --manifest-path "$root/Cargo.toml" -- init "$work/governance"
 
 export PRE_COMMIT_HOME="$work/pre-commit-home"
 export CARGO_TARGET_DIR="$root/target/pre-commit"
-export FOUREYES_TODAY=2026-11-15   # the date the starter policies are written for
 cd "$work/governance"
 git init -q
 git add -A

@@ -1,6 +1,6 @@
 //! The pipeline: discover → parse → schema → model → rules. Produces symbolic diagnostics.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -22,8 +22,9 @@ pub struct SourceFile {
     pub text: String,
     /// How many YAML documents the file holds (diagnostics name the document when > 1).
     pub yaml_docs: usize,
-    /// False for a file that only the base commit has: pull-request mode names it when a
-    /// record was deleted with it, but it was not checked.
+    /// False for a file that is not reported on: one that only the base commit has
+    /// (pull-request mode names it when a record was deleted with it), or, when one file is
+    /// checked, the rest of its repository.
     pub checked: bool,
     /// The record each YAML document of the file is (by document index), when it has a
     /// known `kind` and a `metadata.id`.
@@ -81,20 +82,23 @@ pub fn discover(root: &Path, config: &Config) -> Result<Vec<(String, PathBuf)>, 
         return Ok(vec![(name, root.to_path_buf())]);
     }
     let mut files = Vec::new();
+    let (prefix, gitlinks) = gitlinks(root);
+    // Submodules and nested repositories are other repositories: their folders are not read.
+    let other_repository = |e: &walkdir::DirEntry| {
+        e.file_type().is_dir()
+            && (std::fs::symlink_metadata(e.path().join(".git")).is_ok()
+                || !gitlinks.is_empty()
+                    && gitlinks.contains(&format!("{prefix}{}", rel_of(root, e.path()))))
+    };
     let walk = walkdir::WalkDir::new(root)
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || e.file_name() != ".git");
+        .filter_entry(|e| e.depth() == 0 || (e.file_name() != ".git" && !other_repository(e)));
     for entry in walk {
         let entry = entry.map_err(|e| format!("cannot read {}: {e}", root.display()))?;
         if !entry.file_type().is_file() {
             continue;
         }
-        let rel_path = entry.path().strip_prefix(root).unwrap_or(entry.path());
-        let rel = rel_path
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
+        let rel = rel_of(root, entry.path());
         if rel == config::FILE_NAME || !config.selects(&rel) {
             continue;
         }
@@ -104,10 +108,40 @@ pub fn discover(root: &Path, config: &Config) -> Result<Vec<(String, PathBuf)>, 
     Ok(files)
 }
 
-/// Where a file's bytes come from: the working tree, or memory (a git tree, a test).
+/// `path` relative to `root`, with `/`.
+fn rel_of(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The submodules (gitlinks) in the index of the work tree holding `root`, by path in the
+/// repository, with `root`'s own path there (empty, or ending in `/`). A submodule that is
+/// not checked out has no `.git` inside; its folder is skipped all the same.
+fn gitlinks(root: &Path) -> (String, HashSet<String>) {
+    const GITLINK: u32 = 0o160000;
+    let Ok(place) = crate::repo::discover(root) else {
+        return (String::new(), HashSet::new());
+    };
+    let links = match place.repo.index() {
+        Ok(index) => index
+            .iter()
+            .filter(|e| e.mode == GITLINK)
+            .map(|e| String::from_utf8_lossy(&e.path).into_owned())
+            .collect(),
+        Err(_) => HashSet::new(),
+    };
+    (place.dir, links)
+}
+
+/// Where a file's bytes come from: the working tree, or memory (a git tree, a test); or a
+/// git blob over the size limit, which is never loaded.
 pub enum Input {
     Disk(PathBuf),
     Memory(Vec<u8>),
+    TooLarge,
 }
 
 impl Input {
@@ -240,6 +274,7 @@ fn read_text(input: Input) -> Result<String, (Code, Loc, String)> {
         Input::Disk(path) => read_limited(&path),
         Input::Memory(b) if b.len() as u64 > parse::MAX_FILE_BYTES => Err(too_big()),
         Input::Memory(b) => Ok(b),
+        Input::TooLarge => Err(too_big()),
     };
     let bytes = bytes.map_err(|(code, message)| (code, Loc::File, message))?;
     if is_lfs_pointer(&bytes) {
@@ -383,16 +418,26 @@ fn too_big() -> (Code, String) {
 /// Runs the whole check over `root`.
 pub fn run(root: &Path, config: &Config, today: Date) -> Result<Outcome, String> {
     let found = discover(root, config)?;
-    let inputs = found
-        .into_iter()
-        .map(|(rel, path)| (rel, Input::Disk(path)));
+    let results = found
+        .into_par_iter()
+        .enumerate()
+        .map(|(i, (rel, path))| check_file(i, rel, Input::Disk(path)))
+        .collect();
     let codeowners = codeowners::on_disk(root);
-    Ok(run_inputs(
-        inputs.collect(),
-        config,
-        today,
-        codeowners.as_ref(),
-    ))
+    let mut side = Side::new(results);
+    if has_config(root) {
+        side.add_config();
+    }
+    let model = side.model(today, codeowners.as_ref());
+    let found = judge(&model, config);
+    drop(model);
+    Ok(side.outcome(found, config))
+}
+
+/// Whether the checked directory holds a config file (of any type: G003 asks who owns it).
+pub(crate) fn has_config(root: &Path) -> bool {
+    root.is_dir()
+        && std::fs::symlink_metadata(root.join(config::FILE_NAME)).is_ok_and(|m| !m.is_dir())
 }
 
 /// Runs the whole check over files given by relative path (sorted by the caller), with the
@@ -418,25 +463,96 @@ pub(crate) fn finish(
     today: Date,
     codeowners: Option<&Codeowners>,
 ) -> Outcome {
-    let mut files = Vec::with_capacity(results.len());
-    let mut diagnostics = Vec::new();
-    let mut docs = Vec::new();
-    for r in results {
-        files.push(r.source);
-        diagnostics.extend(r.diagnostics);
-        docs.extend(r.docs);
+    let side = Side::new(results);
+    let model = side.model(today, codeowners);
+    let found = judge(&model, config);
+    drop(model);
+    side.outcome(found, config)
+}
+
+/// One side of a check (the working tree, or a base commit) after the per-file stage.
+pub(crate) struct Side {
+    pub(crate) files: Vec<SourceFile>,
+    pub(crate) docs: Vec<Doc>,
+    /// The per-file diagnostics (parse, schema).
+    pub(crate) diagnostics: Vec<Diagnostic>,
+    /// The index of the config file in `files`, when [`Side::add_config`] found one.
+    config_file: Option<usize>,
+}
+
+impl Side {
+    pub(crate) fn new(results: Vec<FileResult>) -> Side {
+        let mut side = Side {
+            files: Vec::with_capacity(results.len()),
+            docs: Vec::new(),
+            diagnostics: Vec::new(),
+            config_file: None,
+        };
+        for r in results {
+            side.files.push(r.source);
+            side.diagnostics.extend(r.diagnostics);
+            side.docs.extend(r.docs);
+        }
+        side
     }
-    let paths = files.iter().map(|f| f.rel.as_str()).collect();
-    let model = Model::build(&docs, today, paths, codeowners);
-    diagnostics.extend(rules::run(&model));
+
+    /// Names a file this side does not check (a file only the base commit has), after the
+    /// checked ones; returns its index.
+    pub(crate) fn add_unchecked(&mut self, rel: &str) -> usize {
+        self.files.push(SourceFile {
+            rel: rel.to_string(),
+            text: String::new(),
+            yaml_docs: 0,
+            checked: false,
+            records: Vec::new(),
+        });
+        self.files.len() - 1
+    }
+
+    /// Names the config file at the checked root, which G003 judges (it is never parsed as
+    /// governance YAML).
+    pub(crate) fn add_config(&mut self) {
+        self.config_file = Some(self.add_unchecked(config::FILE_NAME));
+    }
+
+    /// The model over this side's documents.
+    pub(crate) fn model<'a>(
+        &'a self,
+        today: Date,
+        codeowners: Option<&'a Codeowners>,
+    ) -> Model<'a> {
+        let paths = self.files.iter().map(|f| f.rel.as_str()).collect();
+        let mut model = Model::build(&self.docs, today, paths, codeowners);
+        model.incomplete = self
+            .diagnostics
+            .iter()
+            .filter(|d| matches!(d.code, Code::P001 | Code::P003 | Code::P004 | Code::P005))
+            .map(|d| d.file)
+            .collect();
+        model.config_file = self.config_file;
+        model
+    }
+
+    /// This side's outcome: its per-file diagnostics and what the rules found, capped.
+    pub(crate) fn outcome(self, mut found: Vec<Diagnostic>, config: &Config) -> Outcome {
+        let mut diagnostics = self.diagnostics;
+        config.apply(&mut diagnostics);
+        diagnostics.append(&mut found);
+        cap_per_file(&mut diagnostics, config);
+        attach_records(&self.files, &mut diagnostics);
+        Outcome {
+            files: self.files,
+            docs: self.docs,
+            diagnostics,
+        }
+    }
+}
+
+/// Runs the rules over a model and applies the config.
+pub(crate) fn judge(model: &Model, config: &Config) -> Vec<Diagnostic> {
+    let mut diagnostics = rules::run(model);
     config.apply(&mut diagnostics);
-    cap_per_file(&mut diagnostics, config);
-    attach_records(&files, &mut diagnostics);
-    Outcome {
-        files,
-        docs,
-        diagnostics,
-    }
+    diagnostics
 }
 
 /// At most this many diagnostics are reported per file, then one P004: a hostile file

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use globset::{GlobSet, GlobSetBuilder};
 use serde::Deserialize;
@@ -33,6 +33,8 @@ pub struct Config {
     rules: HashMap<Code, Option<Severity>>,
     /// The KEV catalog copy kept in the repository, relative to its root (SPEC §6).
     pub kev_catalog: Option<String>,
+    /// The file it was read from (pull-request mode reads that file's base version).
+    pub path: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -62,11 +64,18 @@ fn globs(patterns: &[String]) -> Result<GlobSet, String> {
 impl Config {
     /// Reads a config file; any problem is an error (a broken config is never ignored).
     pub fn load(path: &Path) -> Result<Config, String> {
-        let fail = |what: String| format!("{}: {what}", path.display());
         let mut bytes = Vec::new();
         std::fs::File::open(path)
             .and_then(|f| f.take(parse::MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let mut config = Config::parse(bytes, &path.display().to_string())?;
+        config.path = Some(path.to_path_buf());
+        Ok(config)
+    }
+
+    /// Reads a config from its bytes; `name` says where they come from, for errors.
+    pub fn parse(bytes: Vec<u8>, name: &str) -> Result<Config, String> {
+        let fail = |what: String| format!("{name}: {what}");
         if bytes.len() as u64 > parse::MAX_FILE_BYTES {
             let mib = parse::MAX_FILE_BYTES >> 20;
             return Err(fail(format!("larger than {mib} MiB")));
@@ -124,6 +133,7 @@ impl Config {
             exclude: globs(&raw.exclude)?,
             rules,
             kev_catalog: raw.kev_catalog,
+            path: None,
         })
     }
 

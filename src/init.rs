@@ -6,6 +6,8 @@ use std::fs::{self, OpenOptions};
 use std::io::Write;
 use std::path::Path;
 
+use crate::date::Date;
+
 macro_rules! starter {
     ($($path:literal)*) => {
         &[$(($path, include_str!(concat!("../policies/", $path)))),*]
@@ -42,6 +44,44 @@ const STARTER: &[(&str, &str)] = starter![
     "teams/security-leadership.yaml"
 ];
 
+/// The day `policies/` is dated around: checked on it, the starter is clean (the README's
+/// quick start pins it). The scaffold moves every date of its example records by the days
+/// from this one to the day `init` runs, so a new repository is clean on the day it is
+/// written, whatever that day; from then on its records age as real ones do.
+const STARTER_DAY: Date = Date(20_772); // 2026-11-15
+
+/// The folders of the starter that hold records, the only files with dates to move.
+const DATED: [&str; 2] = ["exceptions/", "remediations/"];
+
+/// `text` with every `YYYY-MM-DD` date moved by `days` (ids such as `EXC-2026-0001` are no
+/// dates and stay).
+fn redate(text: &str, days: i64) -> Result<String, String> {
+    let b = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    let mut i = 0;
+    while i + 10 <= b.len() {
+        let alone = |j: usize| b.get(j).is_none_or(|c| !c.is_ascii_alphanumeric());
+        let date = (i == 0 || alone(i - 1)) && alone(i + 10);
+        match text.get(i..i + 10).filter(|_| date).and_then(Date::parse) {
+            Some(d) => {
+                // Four-digit years only: a date past 9999 would not read back.
+                let moved = d
+                    .plus(days)
+                    .filter(|m| (Date(-719_528)..=Date(2_932_896)).contains(m))
+                    .ok_or("cannot date the example records around that day")?;
+                out.push_str(&text[copied..i]);
+                out.push_str(&moved.to_string());
+                i += 10;
+                copied = i;
+            }
+            None => i += 1,
+        }
+    }
+    out.push_str(&text[copied..]);
+    Ok(out)
+}
+
 /// The action and hook are pinned to the release of the binary that wrote them.
 fn release() -> String {
     format!("v{}", env!("CARGO_PKG_VERSION"))
@@ -52,11 +92,24 @@ fn github_repo() -> &'static str {
     env!("CARGO_PKG_REPOSITORY").trim_start_matches("https://github.com/")
 }
 
+/// The commit of foureyes the workflow pins its action to: a tag can move, a commit cannot.
+/// The action installs the release of the version in its own Cargo.toml, so any commit of
+/// this version will do; releasing sets it to a commit of the new version (README,
+/// "Releasing").
+const ACTION_COMMIT: &str = "58b10ff86b13177bea2009a886ac8f627474ec8a";
+
+/// The other actions of the workflow, pinned by commit with their version.
+const CHECKOUT: &str = "actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1";
+const UPLOAD_SARIF: &str =
+    "github/codeql-action/upload-sarif@8aad20d150bbac5944a9f9d289da16a4b0d87c1e # v4.36.2";
+
 fn workflow() -> String {
     format!(
         r#"# foureyes on every pull request and push, and daily: exceptions expire and
 # deadlines pass without any commit. Findings show as annotations on the
-# changed files and as code scanning alerts.
+# changed files and as code scanning alerts. Code scanning in a private
+# repository needs GitHub Advanced Security: without it, delete the upload
+# step and `security-events: write` (annotations and the step summary remain).
 name: foureyes
 on:
   pull_request:
@@ -65,8 +118,7 @@ on:
   schedule:
     - cron: "23 5 * * *"
   workflow_dispatch:
-permissions:
-  contents: read
+permissions: {{}}
 jobs:
   foureyes:
     runs-on: ubuntu-latest
@@ -74,17 +126,18 @@ jobs:
       contents: read
       security-events: write   # upload the SARIF report to code scanning
     steps:
-      - uses: actions/checkout@v4
+      - uses: {CHECKOUT}
         with:
           fetch-depth: 0               # pull-request mode needs the merge-base
+          persist-credentials: false
       - id: foureyes
-        uses: {repo}@{release}
+        uses: {repo}@{ACTION_COMMIT} # {release}
         with:
           # On a pull request, judge only what it changes; otherwise check everything.
           base: ${{{{ github.event_name == 'pull_request' && format('origin/{{0}}', github.base_ref) || '' }}}}
           sarif-file: foureyes.sarif
       - if: ${{{{ !cancelled() && steps.foureyes.outputs.sarif-file != '' }}}}
-        uses: github/codeql-action/upload-sarif@v3
+        uses: {UPLOAD_SARIF}
         with:
           sarif_file: ${{{{ steps.foureyes.outputs.sarif-file }}}}
           category: foureyes
@@ -97,20 +150,32 @@ jobs:
 fn pre_commit_config() -> String {
     format!(
         "# pre-commit (https://pre-commit.com): after `pre-commit install`, every commit\n\
-         # that touches a YAML file runs `foureyes check` on the whole repository.\n\
+         # that touches a YAML file or CODEOWNERS runs `foureyes check` on the whole\n\
+         # repository.\n\
          repos:\n  - repo: https://github.com/{}\n    rev: {}\n    hooks:\n      - id: foureyes\n",
         github_repo(),
         release()
     )
 }
 
-/// Writes the scaffold into `dir` and returns how many files it wrote. Nothing is written
-/// when any target exists, unless `force` replaces them.
-pub fn run(dir: &Path, force: bool) -> Result<usize, String> {
+/// Writes the scaffold, dated for `today`, into `dir` and returns how many files it wrote.
+/// Nothing is written when any target exists, unless `force` replaces them.
+pub fn run(dir: &Path, force: bool, today: Date) -> Result<usize, String> {
+    let days = today.0 - STARTER_DAY.0;
     let mut files: Vec<(&str, String)> = STARTER
         .iter()
-        .map(|(path, text)| (*path, text.to_string()))
-        .collect();
+        .map(|(path, text)| {
+            let dated = DATED.iter().any(|d| path.starts_with(d));
+            Ok((
+                *path,
+                if dated {
+                    redate(text, days)?
+                } else {
+                    text.to_string()
+                },
+            ))
+        })
+        .collect::<Result<_, String>>()?;
     files.push((".github/workflows/foureyes.yml", workflow()));
     files.push((".pre-commit-config.yaml", pre_commit_config()));
 
@@ -160,4 +225,21 @@ pub fn run(dir: &Path, force: bool) -> Result<usize, String> {
             .map_err(fail)?;
     }
     Ok(files.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redate;
+
+    #[test]
+    fn dates_move_and_nothing_else_does() {
+        let text =
+            "2026-11-15\nid: EXC-2026-0001\non: 2026-12-31 # 2026-02-29x 12026-01-01\n2026-11-30";
+        assert_eq!(
+            redate(text, 1).unwrap(),
+            "2026-11-16\nid: EXC-2026-0001\non: 2027-01-01 # 2026-02-29x 12026-01-01\n2026-12-01"
+        );
+        assert_eq!(redate("on: 2028-02-28", 1).unwrap(), "on: 2028-02-29");
+        assert!(redate("on: 9999-12-31", 1).is_err());
+    }
 }

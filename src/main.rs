@@ -3,19 +3,18 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use foureyes::check;
 use foureyes::config::{self, Config};
 use foureyes::date::Date;
 use foureyes::diagnostic::Severity;
 use foureyes::findings;
 use foureyes::locate;
 use foureyes::model::Kind;
-use foureyes::pr;
 use foureyes::render::{self, Report};
-use foureyes::rules::{self, Code};
+use foureyes::rules;
 use foureyes::schema;
+use foureyes::scope::Scope;
 use foureyes::suppress;
-use foureyes::{init, output};
+use foureyes::{explain, init, output};
 
 #[derive(Parser)]
 #[command(
@@ -32,7 +31,8 @@ struct Cli {
 enum Command {
     /// Check a governance repository.
     Check {
-        /// The repository (or one file) to check.
+        /// The repository to check, or one file: then the repository it belongs to is
+        /// checked and only that file's diagnostics are reported.
         #[arg(default_value = ".")]
         path: PathBuf,
         #[arg(long, value_enum, default_value_t = Format::Human)]
@@ -40,7 +40,7 @@ enum Command {
         /// The date to check against (YYYY-MM-DD); default $FOUREYES_TODAY, else today (UTC).
         #[arg(long)]
         today: Option<String>,
-        /// Config file; default foureyes.yaml in PATH when it exists.
+        /// Config file; default foureyes.yaml in the repository checked, when it exists.
         #[arg(long)]
         config: Option<PathBuf>,
         /// Exit 1 on warnings too.
@@ -133,9 +133,16 @@ enum Command {
         /// Replace files that already exist.
         #[arg(long)]
         force: bool,
+        /// The day to date the example records for (YYYY-MM-DD); default $FOUREYES_TODAY,
+        /// else today (UTC).
+        #[arg(long)]
+        today: Option<String>,
     },
     /// Explain a rule: what it checks, why, and how to fix it.
-    Explain { code: String },
+    Explain {
+        /// The rule's code (A001) or name (self-approval).
+        code: String,
+    },
     /// List every rule with its code, default severity and name.
     Rules,
     /// Print the JSON Schema of a kind, or of every kind.
@@ -175,12 +182,13 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             base,
         } => {
             let today = resolve_today(today)?;
+            let scope = Scope::of(&path)?;
             let config = match config {
                 Some(file) => Config::load(&file)?,
                 None => {
                     // Repository content: read only as a regular file, never through a
                     // link (it could name /dev/zero or a file outside PATH) nor a FIFO.
-                    let default = path.join(config::FILE_NAME);
+                    let default = scope.root.join(config::FILE_NAME);
                     match std::fs::symlink_metadata(&default) {
                         Ok(m) if m.is_file() => Config::load(&default)?,
                         Ok(_) => {
@@ -193,17 +201,14 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                     }
                 }
             };
-            let outcome = match base {
-                Some(base) => pr::run(&path, &base, &config, today)?,
-                None => check::run(&path, &config, today)?,
-            };
+            let outcome = scope.check(&config, today, base.as_deref())?;
             let located = locate::locate(&outcome.files, outcome.diagnostics);
             let report = Report {
                 files: &outcome.files,
                 documents: outcome.docs.len(),
                 diagnostics: &located,
             };
-            let prefix = render::repo_prefix(&path);
+            let prefix = render::repo_prefix(&scope.root);
             let text = match format {
                 Format::Human => render::human::render(&report, render::human::use_color()),
                 Format::Json => render::json::render(&report)?,
@@ -228,8 +233,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 sarif.as_ref().map(|(f, s)| (f.as_path(), s.as_str())),
                 summary.as_ref().map(|(f, s)| (f.as_path(), s.as_str())),
             )?;
-            // A reader that closed stdout early (`| head`) does not change the outcome.
-            let _ = std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes());
+            out(&text);
             let failed = report.count(Severity::Error) > 0
                 || (deny_warnings && report.count(Severity::Warning) > 0);
             // The process ends here: freeing every document one by one would only cost time.
@@ -251,7 +255,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             let gov = suppress::load_governance(&governance, today)?;
             if let (Some(target), Some(service)) = (emit, &service) {
                 suppress::Select::new(Some(service.clone()), None, &gov.routes)?;
-                print!("{}", suppress::emit::emit(&gov.backing, service, target));
+                out(&suppress::emit::emit(&gov.backing, service, target));
                 return Ok(ExitCode::SUCCESS);
             }
             let select = suppress::Select::new(service, repository, &gov.routes)?;
@@ -368,39 +372,42 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 sarif.as_ref().map(|(f, s)| (f.as_path(), s.as_str())),
                 summary.as_ref().map(|(f, s)| (f.as_path(), s.as_str())),
             )?;
-            let _ = std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes());
+            out(&text);
             // The process ends here: freeing a 100 MB report piece by piece would only cost time.
             std::mem::forget((outcome, located));
             Ok(ExitCode::from(u8::from(failed)))
         }
-        Command::Init { dir, force } => {
-            let n = init::run(&dir, force)?;
+        Command::Init { dir, force, today } => {
+            let n = init::run(&dir, force, resolve_today(today)?)?;
             let dir = dir.display();
-            println!("wrote {n} files to {dir}; next: foureyes check {dir}");
+            out(&format!(
+                "wrote {n} files to {dir}; next: foureyes check {dir}\n"
+            ));
             Ok(ExitCode::SUCCESS)
         }
         Command::Explain { code } => {
-            let c = Code::parse(&code)
-                .ok_or_else(|| format!("unknown rule `{code}`; `foureyes rules` lists them"))?;
-            let r = c.rule();
-            println!(
-                "{} {} ({})\n\n{}",
-                c.as_str(),
+            let r = explain::find(&code)?;
+            out(&format!(
+                "{} {} ({})\n\n{}\n",
+                r.code.as_str(),
                 r.name,
                 r.severity.as_str(),
                 r.doc.trim_end()
-            );
+            ));
             Ok(ExitCode::SUCCESS)
         }
         Command::Rules => {
-            for r in rules::all() {
-                println!(
-                    "{}  {:<7}  {}",
-                    r.code.as_str(),
-                    r.severity.as_str(),
-                    r.name
-                );
-            }
+            let listing: String = rules::all()
+                .map(|r| {
+                    format!(
+                        "{}  {:<7}  {}\n",
+                        r.code.as_str(),
+                        r.severity.as_str(),
+                        r.name
+                    )
+                })
+                .collect();
+            out(&listing);
             Ok(ExitCode::SUCCESS)
         }
         Command::Schema { kind } => {
@@ -410,7 +417,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                         .into_iter()
                         .find(|x| x.name().eq_ignore_ascii_case(&k))
                         .ok_or_else(|| format!("unknown kind `{k}`: expected one of People, Team, OwnershipMap, SlaPolicy, Exception, Remediation"))?;
-                    print!("{}", schema::source(kind));
+                    out(schema::source(kind));
                 }
                 None => {
                     // One JSON object, kind name -> schema, so the output stays valid JSON.
@@ -425,12 +432,17 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                         .collect();
                     let text = serde_json::to_string_pretty(&all)
                         .map_err(|e| format!("cannot write the schemas: {e}"))?;
-                    println!("{text}");
+                    out(&format!("{text}\n"));
                 }
             }
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Writes to stdout. A reader that closed it early (`| head`) does not change the outcome.
+fn out(text: &str) {
+    let _ = std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes());
 }
 
 fn resolve_today(flag: Option<String>) -> Result<Date, String> {

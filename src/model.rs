@@ -832,6 +832,15 @@ pub(crate) struct Model<'a> {
     pub(crate) paths: Vec<&'a str>,
     /// The repository's CODEOWNERS, when it has one.
     pub(crate) codeowners: Option<&'a Codeowners>,
+    /// Pull-request mode: the model of the base commit, which the history rules compare
+    /// with this one.
+    pub(crate) base: Option<&'a Model<'a>>,
+    /// Files whose documents could not all be read (P001, P003, P004, P005): a record
+    /// missing from one is unknown, not gone.
+    pub(crate) incomplete: HashSet<usize>,
+    /// The index in [`Model::paths`] of the config file `foureyes.yaml` at the checked root,
+    /// when there is one.
+    pub(crate) config_file: Option<usize>,
 }
 
 impl<'a> Model<'a> {
@@ -856,6 +865,9 @@ impl<'a> Model<'a> {
             resolved: HashMap::new(),
             paths,
             codeowners,
+            base: None,
+            incomplete: HashSet::new(),
+            config_file: None,
         };
         m.index_people();
         m.index_documents();
@@ -1019,6 +1031,17 @@ impl<'a> Model<'a> {
     pub(crate) fn owner_team(&self, doc: &Doc, function: Function) -> Option<&Team<'a>> {
         let team = self.owner_id(doc, function)?;
         self.teams.get(team)
+    }
+
+    /// The team whose members may not approve an Exception (A002, G001): the team that
+    /// carries out the remediation. Every rule asks here, so routing changes one place.
+    pub(crate) fn executing_team(&self, doc: &Doc) -> Option<&Team<'a>> {
+        self.owner_team(doc, Function::Execution)
+    }
+
+    /// The team an Exception's approvers must belong to (A003, G001): its risk owner.
+    pub(crate) fn risk_team(&self, doc: &Doc) -> Option<&Team<'a>> {
+        self.owner_team(doc, Function::Risk)
     }
 
     /// The team id a record's service names as the owner of `function` (resolved or not).

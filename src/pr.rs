@@ -1,23 +1,20 @@
 //! Pull-request mode (`--base REF`): the working tree is checked against the merge-base of REF
 //! and HEAD, read straight from the object database. Only diagnostics the base did not have
-//! are reported, plus what the history itself shows: extensions without re-approval (G001)
-//! and deleted records (G002).
+//! are reported, plus what the history itself shows (the G rules over both models).
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use git2::{Commit, ErrorCode, ObjectType, Oid, Repository, Tree};
+use git2::{Commit, ErrorCode, ObjectType, Odb, Oid, Repository, Tree};
 use rayon::prelude::*;
 
-use crate::check::{self, FileResult, Input, Outcome, SourceFile};
+use crate::check::{self, FileResult, Input, Outcome, Side, SourceFile};
 use crate::codeowners;
 use crate::config::{self, Config};
 use crate::date::Date;
-use crate::diagnostic::Severity::Warning;
-use crate::diagnostic::{Diagnostic, Loc, Record};
-use crate::model::{Body, Doc, ExceptionSpec, Kind, items};
+use crate::diagnostic::Diagnostic;
+use crate::parse;
 use crate::repo;
-use crate::rules::Code;
 
 /// Checks the working tree at `path` against the merge-base of `base` and HEAD.
 pub fn run(path: &Path, base: &str, config: &Config, today: Date) -> Result<Outcome, String> {
@@ -25,14 +22,15 @@ pub fn run(path: &Path, base: &str, config: &Config, today: Date) -> Result<Outc
     let repo = &place.repo;
     let unreadable = |e: git2::Error| format!("cannot read the base tree: {}", e.message());
     let tree = merge_base(repo, base)?.tree().map_err(unreadable)?;
-    let base_list = base_files(repo, &tree, &place, config).map_err(unreadable)?;
+    let odb = repo.odb().map_err(unreadable)?;
+    let blob = |oid, limit| read_blob(repo, &odb, oid, limit);
+    // The base is selected with its own include/exclude: a pull request that excludes a
+    // record has removed it.
+    let base_config = base_config(&place, &tree, config, &blob);
+    let selection = base_config.as_ref().unwrap_or(config);
+    let base_list = base_files(repo, &tree, &place, selection).map_err(unreadable)?;
     let base_codeowners = codeowners::find(&place.dir, |p| {
-        let entry = tree.get_path(Path::new(p)).ok()?;
-        if entry.filemode() == LINK {
-            return None;
-        }
-        let blob = repo.find_blob(entry.id()).ok()?;
-        (blob.size() as u64 <= codeowners::MAX_BYTES).then(|| blob.content().to_vec())
+        blob(blob_at(&tree, p)?, codeowners::MAX_BYTES)
     });
 
     // The working tree is read and hashed up front: a base file with the same bytes has the
@@ -44,7 +42,7 @@ pub fn run(path: &Path, base: &str, config: &Config, today: Date) -> Result<Outc
             let input = Input::load(p);
             let oid = match &input {
                 Input::Memory(b) => Oid::hash_object(ObjectType::Blob, b).ok(),
-                Input::Disk(_) => None,
+                _ => None,
             };
             (rel, input, oid)
         })
@@ -64,7 +62,11 @@ pub fn run(path: &Path, base: &str, config: &Config, today: Date) -> Result<Outc
         .into_iter()
         .map(|(rel, oid)| match by_oid.get(&oid) {
             Some(&i) => Ok((rel, Shared::Same(i))),
-            None => Ok((rel, Shared::Own(repo.find_blob(oid)?.content().to_vec()))),
+            // The size comes from the object header: a huge blob is never loaded.
+            None => match odb.read_header(oid)? {
+                (size, _) if size as u64 > parse::MAX_FILE_BYTES => Ok((rel, Shared::TooLarge)),
+                _ => Ok((rel, Shared::Own(repo.find_blob(oid)?.content().to_vec()))),
+            },
         })
         .collect::<Result<Vec<_>, git2::Error>>()
         .map_err(unreadable)?;
@@ -74,19 +76,97 @@ pub fn run(path: &Path, base: &str, config: &Config, today: Date) -> Result<Outc
         .map(|(i, (rel, file))| match file {
             Shared::Same(h) => head_results[h].renumbered(i, rel),
             Shared::Own(bytes) => check::check_file(i, rel, Input::Memory(bytes)),
+            Shared::TooLarge => check::check_file(i, rel, Input::TooLarge),
         })
         .collect();
 
+    let mut head = Side::new(head_results);
+    let mut base = Side::new(base_results);
+    // G002 names a deleted record's file as it was at base.
+    let here: HashSet<&str> = head.files.iter().map(|f| f.rel.as_str()).collect();
+    let gone: Vec<String> = base
+        .files
+        .iter()
+        .filter(|f| !here.contains(f.rel.as_str()))
+        .map(|f| f.rel.clone())
+        .collect();
+    for rel in &gone {
+        head.add_unchecked(rel);
+    }
+    // G003 judges the config file at the checked directory, whichever config is in use.
+    if check::has_config(path) {
+        head.add_config();
+        if blob_at(&tree, &format!("{}{}", place.dir, config::FILE_NAME)).is_some() {
+            base.add_config();
+        }
+    }
     let head_codeowners = codeowners::on_disk(path);
-    let head = check::finish(head_results, config, today, head_codeowners.as_ref());
-    let base = check::finish(base_results, config, today, base_codeowners.as_ref());
-    Ok(compare(head, base, config, today))
+    let base_model = base.model(today, base_codeowners.as_ref());
+    let base_found = check::judge(&base_model, config);
+    let mut head_model = head.model(today, head_codeowners.as_ref());
+    head_model.base = Some(&base_model);
+    let head_found = check::judge(&head_model, config);
+    drop(head_model);
+    drop(base_model);
+    let head = head.outcome(head_found, config);
+    let base = base.outcome(base_found, config);
+    Ok(compare(head, base))
 }
 
-/// A base file: the same bytes as a working-tree file (by index), or bytes of its own.
+/// A blob's bytes, unless it is larger than `limit`: the size comes from the object header,
+/// so a huge blob is never loaded.
+fn read_blob(repo: &Repository, odb: &Odb, oid: Oid, limit: u64) -> Option<Vec<u8>> {
+    match odb.read_header(oid).ok()? {
+        (size, ObjectType::Blob) if size as u64 <= limit => {
+            Some(repo.find_blob(oid).ok()?.content().to_vec())
+        }
+        _ => None,
+    }
+}
+
+/// The blob at `rel` (relative to the repository root) in `tree`; never a symlink.
+fn blob_at(tree: &Tree, rel: &str) -> Option<Oid> {
+    let entry = tree.get_path(Path::new(rel)).ok()?;
+    (entry.kind() == Some(ObjectType::Blob) && entry.filemode() != LINK).then(|| entry.id())
+}
+
+/// The base version of the config in use: `--config FILE` inside the work tree, else
+/// `foureyes.yaml` of the checked directory. The defaults when the base has no such file or
+/// it cannot be read (every record counts); None when the config file is outside the work
+/// tree (both sides are selected alike).
+fn base_config(
+    place: &repo::Place,
+    tree: &Tree,
+    config: &Config,
+    blob: &dyn Fn(Oid, u64) -> Option<Vec<u8>>,
+) -> Option<Config> {
+    let rel = match &config.path {
+        Some(file) => {
+            let abs = file.canonicalize().ok()?;
+            let rel = abs.strip_prefix(&place.workdir).ok()?;
+            rel.components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/")
+        }
+        None => format!("{}{}", place.dir, config::FILE_NAME),
+    };
+    match blob_at(tree, &rel) {
+        None => Some(Config::default()),
+        Some(oid) => Some(
+            blob(oid, parse::MAX_FILE_BYTES)
+                .and_then(|bytes| Config::parse(bytes, &rel).ok())
+                .unwrap_or_default(),
+        ),
+    }
+}
+
+/// A base file: the same bytes as a working-tree file (by index), bytes of its own, or a
+/// blob over the size limit.
 enum Shared {
     Same(usize),
     Own(Vec<u8>),
+    TooLarge,
 }
 
 /// Git's file mode for a symbolic link: never followed, as in the working tree.
@@ -189,19 +269,13 @@ fn key(files: &[SourceFile], d: &Diagnostic) -> String {
     d.identity(&files[d.file].rel)
 }
 
-fn compare(head: Outcome, base: Outcome, config: &Config, today: Date) -> Outcome {
+/// The working tree's outcome, keeping only the diagnostics the base did not have.
+fn compare(head: Outcome, base: Outcome) -> Outcome {
     let Outcome {
-        mut files,
+        files,
         docs,
         diagnostics,
     } = head;
-    // Files whose documents could not all be read: a record missing there is unknown, not
-    // deleted (P001, P003, P004 or P005 already says why).
-    let unreadable: HashSet<String> = diagnostics
-        .iter()
-        .filter(|d| matches!(d.code, Code::P001 | Code::P003 | Code::P004 | Code::P005))
-        .map(|d| files[d.file].rel.clone())
-        .collect();
     let mut seen: HashMap<String, usize> = HashMap::new();
     for d in &base.diagnostics {
         *seen.entry(key(&base.files, d)).or_default() += 1;
@@ -216,165 +290,14 @@ fn compare(head: Outcome, base: Outcome, config: &Config, today: Date) -> Outcom
             _ => true,
         })
         .collect();
-    let mut new: Vec<Diagnostic> = diagnostics
+    let diagnostics = diagnostics
         .into_iter()
         .zip(is_new)
         .filter_map(|(d, keep)| keep.then_some(d))
         .collect();
-    let mut history = Vec::new();
-    let base_records = records(&base.docs);
-    let head_records = records(&docs);
-    for (&(kind, id), &h) in &head_records {
-        if let (Kind::Exception, Some(&b)) = (kind, base_records.get(&(kind, id))) {
-            history.extend(extension(b, h, id));
-        }
-    }
-    let mut deleted: Vec<_> = base_records
-        .iter()
-        .filter(|(k, _)| !head_records.contains_key(*k))
-        .collect();
-    deleted.sort_by_key(|(_, d)| (d.file, d.index));
-    for (&(_, id), b) in deleted {
-        let rel = &base.files[b.file].rel;
-        if unreadable.contains(rel) {
-            continue;
-        }
-        let mut d = match &b.body {
-            Body::Remediation(_) => {
-                let msg = format!(
-                    "Remediation `{id}` was deleted: it is audit evidence of who fixed the finding and who verified it; keep the record"
-                );
-                Diagnostic::new(Code::G002, file_index(&mut files, rel), Loc::File, msg)
-            }
-            Body::Exception(e) if e.covers(today) => {
-                let expires = e.expires.get().map(ToString::to_string).unwrap_or_default();
-                let msg = format!(
-                    "Exception `{id}` was deleted while active (it expires {expires}): revoke it first (`status: revoked`), then delete it in a later change"
-                );
-                Diagnostic::new(Code::G002, file_index(&mut files, rel), Loc::File, msg)
-                    .with_severity(Warning)
-                    .fact("expires", expires)
-            }
-            _ => continue,
-        };
-        // The file may be gone: the record names itself.
-        d.record = Some(Record {
-            kind: b.kind(),
-            id: id.to_string(),
-            repeat: 0,
-        });
-        history.push(d);
-    }
-    check::attach_records(&files, &mut history);
-    config.apply(&mut history);
-    new.extend(history);
     Outcome {
         files,
         docs,
-        diagnostics: new,
+        diagnostics,
     }
-}
-
-/// Exceptions and Remediations by kind and id; the first of each in file order (R005 reports
-/// the others). A record that moved to another file keeps its key, so a rename is no deletion.
-fn records(docs: &[Doc]) -> HashMap<(Kind, &str), &Doc> {
-    let mut out = HashMap::new();
-    for d in docs {
-        if let (Kind::Exception | Kind::Remediation, Some(id)) = (d.kind(), &d.id) {
-            out.entry((d.kind(), id.as_str())).or_insert(d);
-        }
-    }
-    out
-}
-
-/// The index of the file named `rel`: a working-tree file, or a file only the base has, added
-/// once (unchecked) so that G002 can name it.
-fn file_index(files: &mut Vec<SourceFile>, rel: &str) -> usize {
-    let checked = files.partition_point(|f| f.checked);
-    if let Ok(i) = files[..checked].binary_search_by(|f| f.rel.as_str().cmp(rel)) {
-        return i;
-    }
-    if let Some(i) = files[checked..].iter().position(|f| f.rel == rel) {
-        return checked + i;
-    }
-    files.push(SourceFile {
-        rel: rel.to_string(),
-        text: String::new(),
-        yaml_docs: 0,
-        checked: false,
-        records: Vec::new(),
-    });
-    files.len() - 1
-}
-
-/// G001: an exception that now accepts more (a later `expires`) or another risk (another
-/// `service` or finding) needs an approval dated after every approval it had at base.
-fn extension(base: &Doc, head: &Doc, id: &str) -> Option<Diagnostic> {
-    let (Body::Exception(b), Body::Exception(h)) = (&base.body, &head.body) else {
-        return None;
-    };
-    if !h.active() {
-        return None; // a revoked exception accepts nothing, however long
-    }
-    // (pointer, field, from, to, how to say it)
-    let mut changes: Vec<(&str, &str, String, String, String)> = Vec::new();
-    if let (Some(was), Some(now)) = (b.expires.get(), h.expires.get())
-        && now > was
-    {
-        let text = format!("`expires` moved from {was} to {now}");
-        changes.push((
-            "/spec/expires",
-            "expires",
-            was.to_string(),
-            now.to_string(),
-            text,
-        ));
-    }
-    if let (Some(was), Some(now)) = (b.service.get(), h.service.get())
-        && was != now
-    {
-        let text = format!("`service` changed from `{was}` to `{now}`");
-        changes.push(("/spec/service", "service", was.clone(), now.clone(), text));
-    }
-    if let (Some(was), Some(now)) = (finding_id(b), finding_id(h))
-        && was != now
-    {
-        let text = format!("`finding.id` changed from `{was}` to `{now}`");
-        changes.push((
-            "/spec/finding/id",
-            "finding.id",
-            was.clone(),
-            now.clone(),
-            text,
-        ));
-    }
-    let &(pointer, ..) = changes.first()?;
-    let changed: Vec<serde_json::Value> = changes
-        .iter()
-        .map(|(_, field, from, to, _)| serde_json::json!({"field": field, "from": from, "to": to}))
-        .collect();
-    let latest = b.granted_on();
-    let reapproved = items(&h.approvals)
-        .filter_map(|(_, a)| a.on.get())
-        .any(|on| latest.is_none_or(|l| *on > l));
-    if reapproved {
-        return None;
-    }
-    let since = match latest {
-        Some(l) => format!("no approval is dated after {l}, the latest at base"),
-        None => "no approval is dated".into(),
-    };
-    let what: Vec<&str> = changes.iter().map(|c| c.4.as_str()).collect();
-    let msg = format!(
-        "Exception `{id}`: {}, but {since}: the risk owners must approve the change",
-        what.join(" and ")
-    );
-    let d = Diagnostic::at(Code::G001, head, pointer, msg)
-        .fact("changes", changed)
-        .fact_opt("base_granted_on", latest.map(|l| l.to_string()));
-    Some(d)
-}
-
-fn finding_id(e: &ExceptionSpec) -> Option<&String> {
-    e.finding.get()?.id.get()
 }

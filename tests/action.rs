@@ -1,13 +1,16 @@
 //! `action.yml` run the way the Actions runner runs a composite action: each `run:` step as
 //! a bash script (`bash --noprofile --norc -eo pipefail`), with the runner's variables and
-//! a fresh GITHUB_OUTPUT per step, stopping at the first failing step. Steps that `uses:`
-//! another action (the cache) are the runner's business; the `install` step is replaced by
-//! putting the binary under test on PATH. Also `.pre-commit-hooks.yaml`.
+//! a fresh GITHUB_OUTPUT per step, its `if:` evaluated, stopping at the first failing step.
+//! Steps that `uses:` another action (the cache) are the runner's business. The `install`
+//! step either downloads from a fake release served on 127.0.0.1, or is replaced by putting
+//! the binary under test on PATH. Also `.pre-commit-hooks.yaml`.
 
 mod common;
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::{in_repo, manifest_dir};
@@ -27,6 +30,22 @@ struct Context {
 }
 
 impl Context {
+    fn value(&self, expr: &str) -> String {
+        let parts: Vec<&str> = expr.split('.').collect();
+        match parts[..] {
+            ["inputs", name] => self.inputs[name].clone(),
+            ["runner", "temp"] => self.runner_temp.clone(),
+            ["runner", "os"] => RUNNER_OS.into(),
+            ["steps", id, "outputs", name] => self
+                .steps
+                .get(id)
+                .and_then(|o| o.get(name))
+                .cloned()
+                .unwrap_or_default(),
+            _ => panic!("unsupported expression `{expr}`"),
+        }
+    }
+
     /// Evaluates the `${{ ... }}` expressions this action uses; any other is a test failure,
     /// so the action stays within what this test can vouch for.
     fn expand(&self, s: &str) -> String {
@@ -35,26 +54,44 @@ impl Context {
         while let Some(start) = rest.find("${{") {
             out.push_str(&rest[..start]);
             let end = rest[start..].find("}}").expect("unclosed expression") + start;
-            let expr = rest[start + 3..end].trim();
-            let parts: Vec<&str> = expr.split('.').collect();
-            let value = match parts[..] {
-                ["inputs", name] => self.inputs[name].clone(),
-                ["runner", "temp"] => self.runner_temp.clone(),
-                ["runner", "os"] => "Linux".into(),
-                ["steps", id, "outputs", name] => self
-                    .steps
-                    .get(id)
-                    .and_then(|o| o.get(name))
-                    .cloned()
-                    .unwrap_or_default(),
-                _ => panic!("unsupported expression `{expr}`"),
-            };
-            out.push_str(&value);
+            out.push_str(&self.value(rest[start + 3..end].trim()));
             rest = &rest[end + 2..];
         }
         out.push_str(rest);
         out
     }
+
+    /// A step's `if:`, of the one form the action uses: `steps.ID.outputs.NAME == 'VALUE'`.
+    fn condition(&self, expr: &str) -> bool {
+        let (left, right) = expr.split_once(" == ").expect("an `==` condition");
+        let value = right
+            .trim()
+            .strip_prefix('\'')
+            .and_then(|r| r.strip_suffix('\''));
+        self.value(left.trim()) == value.expect("a quoted value")
+    }
+}
+
+#[cfg(target_os = "linux")]
+const RUNNER_OS: &str = "Linux";
+#[cfg(target_os = "macos")]
+const RUNNER_OS: &str = "macOS";
+
+fn runner_arch() -> &'static str {
+    match std::env::consts::ARCH {
+        "x86_64" => "X64",
+        "aarch64" => "ARM64",
+        other => other,
+    }
+}
+
+/// The release asset of the platform running the tests.
+fn target() -> String {
+    let os = match RUNNER_OS {
+        "Linux" => "unknown-linux-gnu",
+        _ => "apple-darwin",
+    };
+    format!("{}-{os}", std::env::consts::ARCH)
 }
 
 struct ActionRun {
@@ -62,9 +99,34 @@ struct ActionRun {
     stdout: String,
     outputs: BTreeMap<String, String>,
     summary: String,
+    /// Outputs of each step that ran, by id.
+    steps: BTreeMap<String, BTreeMap<String, String>>,
+    runner_temp: tempfile::TempDir,
+}
+
+/// How to run the action: the inputs, and where the install step downloads from (None:
+/// the install step is replaced by the binary under test on PATH).
+#[derive(Default)]
+struct Options<'a> {
+    inputs: &'a [(&'a str, &'a str)],
+    release_url: Option<String>,
+    /// Stop after the step with this id.
+    last_step: Option<&'a str>,
+    /// The binary under test is on PATH even when the install step runs.
+    preinstalled: bool,
 }
 
 fn run_action(workspace: &Path, inputs: &[(&str, &str)]) -> ActionRun {
+    run_with(
+        workspace,
+        Options {
+            inputs,
+            ..Options::default()
+        },
+    )
+}
+
+fn run_with(workspace: &Path, options: Options) -> ActionRun {
     let action = yaml("action.yml");
     assert_eq!(action["runs"]["using"], "composite");
     let runner_temp = tempfile::tempdir().unwrap();
@@ -78,14 +140,17 @@ fn run_action(workspace: &Path, inputs: &[(&str, &str)]) -> ActionRun {
         runner_temp: runner_temp.path().display().to_string(),
         steps: BTreeMap::new(),
     };
-    for (k, v) in inputs {
+    for (k, v) in options.inputs {
         assert!(cx.inputs.contains_key(*k), "action.yml has no input `{k}`");
         cx.inputs.insert(k.to_string(), v.to_string());
     }
     let summary = runner_temp.path().join("step_summary.md");
     std::fs::write(&summary, "").unwrap();
     let bin = Path::new(env!("CARGO_BIN_EXE_foureyes")).parent().unwrap();
-    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
+    let path = match options.release_url.is_none() || options.preinstalled {
+        true => format!("{}:{}", bin.display(), std::env::var("PATH").unwrap()),
+        false => std::env::var("PATH").unwrap(),
+    };
 
     let mut exit = 0;
     let mut stdout = String::new();
@@ -96,7 +161,13 @@ fn run_action(workspace: &Path, inputs: &[(&str, &str)]) -> ActionRun {
         .enumerate()
     {
         let id = step["id"].as_str();
-        if step.get("uses").is_some() || id == Some("install") {
+        if let Some(cond) = step["if"].as_str()
+            && !cx.condition(cond)
+        {
+            continue;
+        }
+        let replaced = id == Some("install") && options.release_url.is_none();
+        if step.get("uses").is_some() || replaced {
             continue;
         }
         assert_eq!(step["shell"], "bash", "step {n}");
@@ -113,6 +184,7 @@ fn run_action(workspace: &Path, inputs: &[(&str, &str)]) -> ActionRun {
             .arg(&script_file)
             .current_dir(workspace)
             .env("PATH", &path)
+            .env("HOME", workspace)
             .env("GITHUB_ACTION_PATH", manifest_dir())
             .env("GITHUB_WORKSPACE", workspace)
             .env("GITHUB_OUTPUT", &output_file)
@@ -120,9 +192,14 @@ fn run_action(workspace: &Path, inputs: &[(&str, &str)]) -> ActionRun {
             .env("GITHUB_SERVER_URL", "https://github.com")
             .env("GITHUB_REPOSITORY", "example/governance")
             .env("GITHUB_SHA", "0123abcd")
-            .env("RUNNER_OS", "Linux")
+            .env("RUNNER_OS", RUNNER_OS)
+            .env("RUNNER_ARCH", runner_arch())
             .env("RUNNER_TEMP", runner_temp.path())
+            .env_remove("FOUREYES_RELEASE_URL")
             .env_remove("FOUREYES_TODAY");
+        if let Some(url) = &options.release_url {
+            cmd.env("FOUREYES_RELEASE_URL", url);
+        }
         if let Some(env) = step["env"].as_object() {
             for (k, v) in env {
                 cmd.env(k, cx.expand(v.as_str().unwrap()));
@@ -142,7 +219,7 @@ fn run_action(workspace: &Path, inputs: &[(&str, &str)]) -> ActionRun {
             cx.steps.insert(id.to_string(), outputs);
         }
         exit = out.status.code().unwrap();
-        if exit != 0 {
+        if exit != 0 || (id.is_some() && id == options.last_step) {
             break;
         }
     }
@@ -157,6 +234,8 @@ fn run_action(workspace: &Path, inputs: &[(&str, &str)]) -> ActionRun {
         stdout,
         outputs,
         summary: std::fs::read_to_string(&summary).unwrap(),
+        steps: cx.steps,
+        runner_temp,
     }
 }
 
@@ -247,7 +326,322 @@ fn pre_commit_hook_has_the_required_fields() {
     assert_eq!(hook["entry"], "foureyes check");
     assert_eq!(hook["language"], "rust");
     assert_eq!(hook["pass_filenames"], false);
-    assert_eq!(hook["files"], "\\.ya?ml$");
+    // pre-commit matches `files` with Python's re.search, which this regex shares.
+    let files = regex::Regex::new(hook["files"].as_str().unwrap()).unwrap();
+    for path in [
+        "exceptions/EXC-1.yaml",
+        "teams/grc.yml",
+        "foureyes.yaml",
+        "gov/foureyes.yaml",
+        "CODEOWNERS",
+        ".github/CODEOWNERS",
+        "docs/CODEOWNERS",
+    ] {
+        assert!(files.is_match(path), "the hook does not run for {path}");
+    }
+    for path in [
+        "README.md",
+        "src/main.rs",
+        "CODEOWNERS.bak",
+        "NOTCODEOWNERS",
+    ] {
+        assert!(!files.is_match(path), "the hook runs for {path}");
+    }
+}
+
+#[test]
+fn multi_line_args_keep_every_line() {
+    let repo = in_repo(&manifest_dir().join("fixtures/rules/E002"));
+    let args = [
+        ("path", "gov"),
+        ("args", "--today 2026-11-15\n--deny-warnings\n"),
+    ];
+    let run = run_action(repo.path(), &args);
+    // Only --deny-warnings on the second line makes the two warnings fail the step.
+    assert_eq!(run.exit, 1, "{}", run.stdout);
+    assert_eq!(run.outputs, outputs("0", "2", ""));
+}
+
+#[test]
+fn inputs_never_reach_a_shell() {
+    let repo = in_repo(&manifest_dir().join("fixtures/clean"));
+    for (input, value) in [
+        ("args", "; touch pwned-1"),
+        ("args", "$(touch pwned-2) `touch pwned-3` && touch pwned-4"),
+        ("args", "--today 2026-11-15 | touch pwned-5"),
+        ("path", "gov; touch pwned-6"),
+        ("base", "$(touch pwned-7)"),
+        ("sarif-file", "x.sarif\"; touch pwned-8; \""),
+    ] {
+        let run = run_action(repo.path(), &[(input, value)]);
+        // Each word is an argument foureyes does not know, or a path that does not exist;
+        // the SARIF file is written under the odd name it was given.
+        let expected = if input == "sarif-file" { 0 } else { 2 };
+        assert_eq!(run.exit, expected, "{input}: {value}: {}", run.stdout);
+        let left: Vec<_> = std::fs::read_dir(repo.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|n| n.starts_with("pwned"))
+            .collect();
+        assert!(left.is_empty(), "{input}: {value} ran a command: {left:?}");
+    }
+    assert!(repo.path().join("x.sarif\"; touch pwned-8; \"").is_file());
+}
+
+/// Serves the files under `root` over HTTP on 127.0.0.1, as a release host does (404 for
+/// what is missing); returns the base URL.
+fn serve(root: PathBuf) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut request = String::new();
+            let mut reader = BufReader::new(&stream);
+            if reader.read_line(&mut request).is_err() {
+                continue;
+            }
+            // The rest of the request head.
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                line.clear();
+            }
+            let path = request.split_whitespace().nth(1).unwrap_or("/");
+            let file = root.join(path.trim_start_matches('/'));
+            let (status, body) = match std::fs::read(&file) {
+                Ok(b) if !path.contains("..") => ("200 OK", b),
+                _ => ("404 Not Found", b"not found".to_vec()),
+            };
+            let head = format!(
+                "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = stream.write_all(head.as_bytes());
+            let _ = stream.write_all(&body);
+        }
+    });
+    url
+}
+
+fn sha256(file: &Path) -> String {
+    let out = Command::new("sha256sum")
+        .arg(file)
+        .output()
+        .or_else(|_| {
+            Command::new("shasum")
+                .args(["-a", "256"])
+                .arg(file)
+                .output()
+        })
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    text.split_whitespace().next().unwrap().to_string()
+}
+
+/// A release `v{version}` of the crate's version under `root`: the archive for this
+/// platform holds a `foureyes` that notes it ran, then runs the binary under test.
+/// `checksum` replaces the archive's real SHA-256 in SHA256SUMS when given.
+fn fake_release(root: &Path, checksum: Option<&str>) -> PathBuf {
+    let dir = root.join(format!("v{}", env!("CARGO_PKG_VERSION")));
+    let staging = root.join("staging");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::create_dir_all(&staging).unwrap();
+    let marker = root.join("ran");
+    let script = format!(
+        "#!/bin/sh\ntouch '{}'\nexec '{}' \"$@\"\n",
+        marker.display(),
+        env!("CARGO_BIN_EXE_foureyes")
+    );
+    std::fs::write(staging.join("foureyes"), script).unwrap();
+    let asset = format!("foureyes-{}.tar.gz", target());
+    let status = Command::new("tar")
+        .arg("-C")
+        .arg(&staging)
+        .arg("-czf")
+        .arg(dir.join(&asset))
+        .arg("foureyes")
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let sum = checksum.map_or_else(|| sha256(&dir.join(&asset)), String::from);
+    // Other platforms' lines too, as the release workflow writes them.
+    let sums = format!(
+        "{}  foureyes-x86_64-pc-windows-msvc.tar.gz\n{sum}  {asset}\n",
+        "0".repeat(64)
+    );
+    std::fs::write(dir.join("SHA256SUMS"), sums).unwrap();
+    marker
+}
+
+const INSTALL_INPUTS: &[(&str, &str)] = &[("path", "gov"), ("args", "--today 2026-11-15")];
+
+#[test]
+fn action_installs_a_release_binary_whose_checksum_matches() {
+    let server = tempfile::tempdir().unwrap();
+    let marker = fake_release(server.path(), None);
+    let repo = in_repo(&manifest_dir().join("policies"));
+    let options = Options {
+        inputs: INSTALL_INPUTS,
+        release_url: Some(serve(server.path().to_path_buf())),
+        ..Options::default()
+    };
+    let run = run_with(repo.path(), options);
+    assert_eq!(run.exit, 0, "{}", run.stdout);
+    let installed = run.runner_temp.path().join("foureyes/bin/foureyes");
+    assert!(installed.is_file());
+    assert_eq!(run.steps["install"]["bin"], installed.display().to_string());
+    assert!(!run.steps["install"].contains_key("build"));
+    // No build from source: the cache and build steps did not run.
+    assert!(!run.steps.contains_key("cache-key") && !run.steps.contains_key("build"));
+    // The check ran the downloaded binary.
+    assert!(marker.exists(), "{}", run.stdout);
+    assert_eq!(run.outputs, outputs("0", "0", ""));
+    // Nothing is left of the download.
+    let leftovers: Vec<_> = std::fs::read_dir(run.runner_temp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.starts_with("foureyes-download"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn action_refuses_a_release_binary_with_a_wrong_checksum() {
+    let server = tempfile::tempdir().unwrap();
+    let wrong = "ab".repeat(32);
+    let marker = fake_release(server.path(), Some(&wrong));
+    let repo = in_repo(&manifest_dir().join("policies"));
+    let options = Options {
+        inputs: INSTALL_INPUTS,
+        release_url: Some(serve(server.path().to_path_buf())),
+        ..Options::default()
+    };
+    let run = run_with(repo.path(), options);
+    assert_eq!(run.exit, 1, "{}", run.stdout);
+    let error = run
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("::error"))
+        .unwrap_or_else(|| panic!("no error annotation: {}", run.stdout));
+    assert!(error.contains("checksum mismatch"), "{error}");
+    assert!(
+        error.contains(&wrong) && error.contains("nothing was installed"),
+        "{error}"
+    );
+    // Nothing installed, nothing run, no fallback to a build.
+    assert!(!run.runner_temp.path().join("foureyes").exists());
+    assert!(!marker.exists());
+    assert!(!run.steps.contains_key("check") && !run.steps.contains_key("build"));
+    assert_eq!(run.outputs, outputs("", "", ""));
+}
+
+#[test]
+fn action_refuses_a_release_without_checksums() {
+    let server = tempfile::tempdir().unwrap();
+    let marker = fake_release(server.path(), None);
+    let version = format!("v{}", env!("CARGO_PKG_VERSION"));
+    std::fs::remove_file(server.path().join(&version).join("SHA256SUMS")).unwrap();
+    let repo = in_repo(&manifest_dir().join("policies"));
+    let options = Options {
+        inputs: INSTALL_INPUTS,
+        release_url: Some(serve(server.path().to_path_buf())),
+        ..Options::default()
+    };
+    let run = run_with(repo.path(), options);
+    assert_eq!(run.exit, 1, "{}", run.stdout);
+    assert!(run.stdout.contains("no SHA256SUMS"), "{}", run.stdout);
+    assert!(!run.runner_temp.path().join("foureyes").exists() && !marker.exists());
+}
+
+#[test]
+fn action_builds_from_source_only_when_no_release_matches() {
+    // A release host without this version.
+    let server = tempfile::tempdir().unwrap();
+    let repo = in_repo(&manifest_dir().join("policies"));
+    let options = Options {
+        inputs: INSTALL_INPUTS,
+        release_url: Some(serve(server.path().to_path_buf())),
+        last_step: Some("cache-key"),
+        ..Options::default()
+    };
+    let run = run_with(repo.path(), options);
+    assert_eq!(run.exit, 0, "{}", run.stdout);
+    assert_eq!(run.steps["install"]["build"], "true");
+    assert!(!run.runner_temp.path().join("foureyes").exists());
+    // The build's cache key names the runner, the compiler, the version and Cargo.lock.
+    let rustc = Command::new("rustc").arg("--version").output().unwrap();
+    let rustc: String = String::from_utf8(rustc.stdout)
+        .unwrap()
+        .trim()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let key = &run.steps["cache-key"]["key"];
+    let prefix = format!("foureyes-{RUNNER_OS}-{}-{rustc}-", runner_arch());
+    assert_eq!(run.steps["cache-key"]["prefix"], prefix);
+    assert!(
+        key.starts_with(&format!("{prefix}v{}-", env!("CARGO_PKG_VERSION"))),
+        "{key}"
+    );
+}
+
+#[test]
+fn action_refuses_a_version_that_is_not_a_release_tag() {
+    let server = tempfile::tempdir().unwrap();
+    let repo = in_repo(&manifest_dir().join("policies"));
+    for version in ["../../evil/releases/download/v1.0.0", "main", "v1.0.0/../x"] {
+        let options = Options {
+            inputs: &[("version", version)],
+            release_url: Some(serve(server.path().to_path_buf())),
+            ..Options::default()
+        };
+        let run = run_with(repo.path(), options);
+        assert_eq!(run.exit, 1, "{version}: {}", run.stdout);
+        assert!(
+            run.stdout.contains("is not a release tag"),
+            "{}",
+            run.stdout
+        );
+        assert!(!run.steps["install"].contains_key("build"));
+    }
+}
+
+#[test]
+fn action_uses_the_same_version_already_on_the_runner() {
+    // Nothing to download: the release host is empty, and the binary on PATH is this version.
+    let server = tempfile::tempdir().unwrap();
+    let repo = in_repo(&manifest_dir().join("policies"));
+    let options = Options {
+        inputs: INSTALL_INPUTS,
+        release_url: Some(serve(server.path().to_path_buf())),
+        preinstalled: true,
+        ..Options::default()
+    };
+    let run = run_with(repo.path(), options);
+    assert_eq!(run.exit, 0, "{}", run.stdout);
+    assert_eq!(
+        run.steps["install"]["bin"],
+        Path::new(env!("CARGO_BIN_EXE_foureyes"))
+            .display()
+            .to_string()
+    );
+    assert!(!run.steps["install"].contains_key("build"));
+    assert_eq!(run.outputs, outputs("0", "0", ""));
+    // Another version on PATH does not count.
+    let options = Options {
+        inputs: &[("version", "v9.9.9")],
+        release_url: Some(serve(server.path().to_path_buf())),
+        preinstalled: true,
+        last_step: Some("install"),
+    };
+    let run = run_with(repo.path(), options);
+    assert_eq!(run.steps["install"]["build"], "true", "{}", run.stdout);
 }
 
 #[test]

@@ -168,28 +168,6 @@ fn config_sets_severity_turns_rules_off_and_selects_files() {
 }
 
 #[test]
-fn a_single_file_can_be_checked() {
-    let file = fixture("rules/P002/teams/grc.yaml");
-    let out = foureyes()
-        .args(["check", "--format", "json"])
-        .arg(&file)
-        .output()
-        .unwrap();
-    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let p002: Vec<_> = json["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|d| d["code"] == "P002")
-        .collect();
-    assert_eq!(p002.len(), 1, "{json}");
-    assert_eq!(
-        (&p002[0]["file"], &p002[0]["line"]),
-        (&Value::from("grc.yaml"), &Value::from(10))
-    );
-}
-
-#[test]
 fn human_output_shows_the_snippet_the_other_party_and_the_fix() {
     let out = foureyes()
         .args(["check", "--today", "2026-11-15"])

@@ -108,7 +108,7 @@ fn every_fixture_gives_exactly_its_expected_diagnostics() {
 
 /// Rules that need git history, which a fixture directory cannot hold: tests/git.rs builds
 /// repositories that trigger them.
-const NEED_HISTORY: &[&str] = &["G001", "G002"];
+const NEED_HISTORY: &[&str] = &["G001", "G002", "G004"];
 
 /// Rules of `foureyes suppressions`, about application repositories: tests/suppressions.rs
 /// runs their fixtures (fixtures/suppressions/apps).

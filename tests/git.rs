@@ -379,11 +379,12 @@ fn pr_mode_on_one_file() {
     let r = Repo::forked();
     let f = "exceptions/EXC-2026-0001.yaml";
     r.edit(f, "expires: 2026-12-01", "expires: 2026-12-03");
-    // Alone, the file has unresolved references on both sides; only the extension is new.
+    // Checked in its repository (the git work tree), named from its root; only the
+    // extension is new.
     assert_run(
         &foureyes(&r.path().join(f), &["--base", "main"]),
         1,
-        &["G001 error EXC-2026-0001.yaml:16:12 /spec/expires"],
+        &["G001 error exceptions/EXC-2026-0001.yaml:16:12 /spec/expires"],
     );
 }
 

@@ -1,5 +1,5 @@
-//! `foureyes init`: the scaffold passes `check` as generated, holds every starter file, and
-//! is never written over an existing file without `--force`.
+//! `foureyes init`: the scaffold passes `check` on the day it is written, holds every starter
+//! file, and is never written over an existing file without `--force`.
 
 mod common;
 
@@ -38,7 +38,13 @@ fn yaml(path: &Path) -> Value {
 fn init_scaffolds_a_repository_that_passes_check() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("governance");
-    let out = foureyes().arg("init").arg(&dir).output().unwrap();
+    // On the day the starter is dated for, the scaffold is the starter as it is.
+    let out = foureyes()
+        .arg("init")
+        .arg(&dir)
+        .args(["--today", "2026-11-15"])
+        .output()
+        .unwrap();
     assert!(out.status.success());
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(stdout.starts_with("wrote 27 files to "), "{stdout}");
@@ -91,7 +97,16 @@ fn init_writes_a_workflow_hook_and_codeowners_that_fit_the_action_and_the_teams(
         .iter()
         .find(|s| uses(s).starts_with("foureyes-dev/foureyes@"))
         .unwrap();
-    assert_eq!(uses(ours), format!("foureyes-dev/foureyes@{release}"));
+    // Pinned by commit, with the release in a comment.
+    let (name, commit) = uses(ours)
+        .split_once('@')
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .unwrap();
+    assert_eq!(name, "foureyes-dev/foureyes");
+    assert!(commit.len() == 40 && commit.chars().all(|c| c.is_ascii_hexdigit()));
+    let text = std::fs::read_to_string(tmp.path().join(".github/workflows/foureyes.yml")).unwrap();
+    assert!(text.contains(&format!("@{commit} # {release}\n")), "{text}");
+    assert_eq!(steps[0]["with"]["persist-credentials"], false);
     for input in ours["with"].as_object().unwrap().keys() {
         assert!(action["inputs"].get(input).is_some(), "no input `{input}`");
     }
@@ -110,7 +125,7 @@ fn init_writes_a_workflow_hook_and_codeowners_that_fit_the_action_and_the_teams(
     // CODEOWNERS routes exceptions and the SLA to the scm of the risk team.
     let scm = yaml(&tmp.path().join("teams/grc.yaml"))["spec"]["scm"].clone();
     let codeowners = std::fs::read_to_string(tmp.path().join("CODEOWNERS")).unwrap();
-    for folder in ["/exceptions/", "/sla/"] {
+    for folder in ["/exceptions/", "/sla/", "/foureyes.yaml"] {
         let line = codeowners
             .lines()
             .find(|l| l.starts_with(folder))
@@ -145,12 +160,95 @@ fn init_refuses_to_overwrite_and_writes_nothing_without_force() {
         .arg(tmp.path())
         .assert()
         .success();
-    foureyes()
+    foureyes().arg("check").arg(tmp.path()).assert().success();
+}
+
+/// `foureyes init` then `foureyes check`, both on `day` (a flag, the environment, or none:
+/// the real today); returns the scaffold's folder and the check's JSON report.
+fn init_and_check(day: Option<(&str, bool)>) -> (tempfile::TempDir, Value) {
+    let tmp = tempfile::tempdir().unwrap();
+    let with_day = |cmd: &mut assert_cmd::Command| {
+        match day {
+            Some((d, true)) => cmd.args(["--today", d]),
+            Some((d, false)) => cmd.env("FOUREYES_TODAY", d),
+            None => cmd,
+        };
+    };
+    let mut init = foureyes();
+    init.arg("init").arg(tmp.path());
+    with_day(&mut init);
+    init.assert().success();
+    let mut check = foureyes();
+    check
         .arg("check")
         .arg(tmp.path())
-        .args(["--today", "2026-11-15"])
-        .assert()
-        .success();
+        .args(["--format", "json", "--deny-warnings"]);
+    with_day(&mut check);
+    let out = check.output().unwrap();
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{day:?}: {json}");
+    (tmp, json)
+}
+
+#[test]
+fn the_scaffold_is_clean_on_whatever_day_it_is_written() {
+    // Today, a day the starter's own dates already fail on, long after, the end of
+    // February, leap days, and long before.
+    let days = [
+        None,
+        Some(("2026-12-08", true)),
+        Some(("2027-06-30", true)),
+        Some(("2030-02-28", false)),
+        Some(("2028-02-29", true)),
+        Some(("2032-02-29", false)),
+        Some(("2001-01-01", true)),
+    ];
+    for day in days {
+        let (dir, json) = init_and_check(day);
+        assert_eq!(json["diagnostics"], Value::Array(vec![]), "{day:?}");
+        assert_eq!(json["summary"]["documents"], 23, "{day:?}");
+        if let Some((d, _)) = day {
+            // Every date of the records moved by the same days; the ids did not.
+            let starter = manifest_dir().join("policies/exceptions/EXC-2026-0001.yaml");
+            let date = |path: &Path, key: &str| -> i64 {
+                let v = yaml(path)["spec"][key].as_str().unwrap().to_string();
+                foureyes::date::Date::parse(&v).unwrap().0
+            };
+            let scaffold = dir.path().join("exceptions/EXC-2026-0001.yaml");
+            let shift = foureyes::date::Date::parse(d).unwrap().0
+                - foureyes::date::Date::parse("2026-11-15").unwrap().0;
+            for key in ["requested_on", "expires"] {
+                assert_eq!(
+                    date(&scaffold, key),
+                    date(&starter, key) + shift,
+                    "{d} {key}"
+                );
+            }
+            assert_eq!(yaml(&scaffold)["metadata"]["id"], "EXC-2026-0001");
+        }
+    }
+}
+
+#[test]
+fn a_day_the_records_cannot_be_dated_for_is_exit_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = foureyes()
+        .args(["init", "--today", "9999-12-01"])
+        .arg(tmp.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(tree(tmp.path()).is_empty());
+    let out = foureyes()
+        .args(["init", "--today", "2027-02-29"])
+        .arg(tmp.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "foureyes: error: --today: `2027-02-29` is not a date (YYYY-MM-DD)\n"
+    );
 }
 
 #[test]

@@ -9,8 +9,9 @@ use common::{all_repos, foureyes, in_repo, manifest_dir};
 use serde_json::Value;
 
 fn sarif_validator() -> jsonschema::Validator {
-    let path = manifest_dir().join("../shared/data/sarif-schema-2.1.0.json");
-    let text = std::fs::read_to_string(&path).expect("../shared/data/sarif-schema-2.1.0.json");
+    // Vendored, with its notice: tests/data/sarif/NOTICE.md.
+    let path = manifest_dir().join("tests/data/sarif/sarif-schema-2.1.0.json");
+    let text = std::fs::read_to_string(&path).expect("tests/data/sarif/sarif-schema-2.1.0.json");
     let schema: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(schema["$schema"], "http://json-schema.org/draft-04/schema#");
     // Every $ref of the schema is local: nothing is fetched.

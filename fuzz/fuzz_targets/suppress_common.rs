@@ -20,7 +20,7 @@ fn governance() -> &'static Governance {
 }
 
 /// Audits `data` as each of `formats`: no panic, human output without raw control
-/// characters, valid JSON.
+/// characters, valid JSON and SARIF.
 pub fn audit(data: &[u8], formats: &[Format]) {
     for &format in formats {
         let mut audit =
@@ -36,7 +36,9 @@ pub fn audit(data: &[u8], formats: &[Format]) {
             !human.chars().any(|c| c.is_control() && c != '\n' && c != '\t'),
             "raw control character in human output"
         );
-        let json = render::json::render(&report);
+        let json = render::json::render(&report).expect("JSON renders");
         serde_json::from_str::<serde_json::Value>(&json).expect("valid JSON");
+        let sarif = render::sarif::render(&report, "").expect("SARIF renders");
+        serde_json::from_str::<serde_json::Value>(&sarif).expect("valid SARIF JSON");
     }
 }

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use super::{Code, Rule, about_record};
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::Severity::Error;
-use crate::model::{ExceptionSpec, Function, Model, PersonId, items};
+use crate::model::{ExceptionSpec, Model, PersonId, items};
 
 pub const RULES: &[Rule] = &[
     Rule {
@@ -84,7 +84,7 @@ pub(super) fn team_id<'a>(m: &Model<'a>, doc: usize) -> &'a str {
 
 fn approver_in_execution_team(m: &Model, out: &mut Vec<Diagnostic>) {
     for (doc, e) in m.exceptions() {
-        let Some(team) = m.owner_team(doc, Function::Execution) else {
+        let Some(team) = m.executing_team(doc) else {
             continue;
         };
         let team_id = team_id(m, team.doc);
@@ -119,7 +119,7 @@ fn approver_in_execution_team(m: &Model, out: &mut Vec<Diagnostic>) {
 
 fn approver_not_risk_owner(m: &Model, out: &mut Vec<Diagnostic>) {
     for (doc, e) in m.exceptions() {
-        let Some(team) = m.owner_team(doc, Function::Risk) else {
+        let Some(team) = m.risk_team(doc) else {
             continue;
         };
         let team_id = team_id(m, team.doc);

@@ -221,12 +221,8 @@ fn judge_file(
     let text = match parse::decode(bytes) {
         Ok(t) => t,
         Err((pos, message)) => {
-            let loc = Loc::At(pos);
-            return (
-                source,
-                0,
-                vec![Diagnostic::new(Code::P001, i, loc, message)],
-            );
+            let d = Diagnostic::new(Code::P001, i, Loc::At(pos), message);
+            return (source, 0, vec![d]);
         }
     };
     let parsed = format.parse(&text);
