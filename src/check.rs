@@ -10,6 +10,7 @@ use crate::codeowners::{self, Codeowners};
 use crate::config::{self, Config};
 use crate::date::Date;
 use crate::diagnostic::{Diagnostic, Loc, Record};
+use crate::kev::Catalog;
 use crate::model::{Doc, Kind, Model};
 use crate::parse::{self, Problem};
 use crate::rules::{self, Code};
@@ -428,7 +429,7 @@ pub fn run(root: &Path, config: &Config, today: Date) -> Result<Outcome, String>
     if has_config(root) {
         side.add_config();
     }
-    let model = side.model(today, codeowners.as_ref());
+    let model = side.model(today, codeowners.as_ref(), config.kev.as_ref());
     let found = judge(&model, config);
     drop(model);
     Ok(side.outcome(found, config))
@@ -464,7 +465,7 @@ pub(crate) fn finish(
     codeowners: Option<&Codeowners>,
 ) -> Outcome {
     let side = Side::new(results);
-    let model = side.model(today, codeowners);
+    let model = side.model(today, codeowners, config.kev.as_ref());
     let found = judge(&model, config);
     drop(model);
     side.outcome(found, config)
@@ -520,9 +521,11 @@ impl Side {
         &'a self,
         today: Date,
         codeowners: Option<&'a Codeowners>,
+        kev: Option<&'a Catalog>,
     ) -> Model<'a> {
         let paths = self.files.iter().map(|f| f.rel.as_str()).collect();
         let mut model = Model::build(&self.docs, today, paths, codeowners);
+        model.kev = kev;
         model.incomplete = self
             .diagnostics
             .iter()

@@ -1,13 +1,14 @@
-//! `foureyes.yaml`: which files to check and how severe each rule is.
+//! `foureyes.yaml`: which files to check, how severe each rule is, and the KEV catalog.
 
 use std::collections::HashMap;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use globset::{GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::kev::Catalog;
 use crate::parse::{self, Problem};
 use crate::rules::Code;
 
@@ -29,12 +30,14 @@ struct Raw {
 pub struct Config {
     include: GlobSet,
     exclude: GlobSet,
-    /// Per-rule override: a severity, or `None` for off.
-    rules: HashMap<Code, Option<Severity>>,
-    /// The KEV catalog copy kept in the repository, relative to its root (SPEC §6).
-    pub kev_catalog: Option<String>,
     /// The file it was read from (pull-request mode reads that file's base version).
     pub path: Option<PathBuf>,
+    /// Per-rule override of the default severity (`Off` turns a rule off).
+    rules: HashMap<Code, Severity>,
+    /// `kev_catalog`: the KEV catalog file, relative to the checked PATH.
+    pub kev_catalog: Option<String>,
+    /// The KEV catalog the check uses (K001, K002), once loaded.
+    pub kev: Option<Catalog>,
 }
 
 impl Default for Config {
@@ -117,9 +120,9 @@ impl Config {
             let c =
                 Code::parse(&code).ok_or_else(|| format!("unknown rule `{code}` in `rules`"))?;
             let sev = match level.as_str() {
-                "error" => Some(Severity::Error),
-                "warning" => Some(Severity::Warning),
-                "off" => None,
+                "error" => Severity::Error,
+                "warning" => Severity::Warning,
+                "off" => Severity::Off,
                 other => {
                     return Err(format!(
                         "rule {code}: `{other}` is not one of error, warning, off"
@@ -128,12 +131,23 @@ impl Config {
             };
             rules.insert(c, sev);
         }
+        if let Some(file) = &raw.kev_catalog {
+            let path = Path::new(file);
+            // Repository content: it names a file of the repository, nothing outside it.
+            let outside = |c: Component| !matches!(c, Component::Normal(_) | Component::CurDir);
+            if file.is_empty() || path.is_absolute() || path.components().any(outside) {
+                return Err(format!(
+                    "kev_catalog: `{file}` must be a relative path inside the checked folder"
+                ));
+            }
+        }
         Ok(Config {
             include: globs(&include)?,
             exclude: globs(&raw.exclude)?,
             rules,
-            kev_catalog: raw.kev_catalog,
             path: None,
+            kev_catalog: raw.kev_catalog,
+            kev: None,
         })
     }
 
@@ -143,15 +157,13 @@ impl Config {
     }
 
     /// Gives each diagnostic its rule's configured severity (it keeps the one its rule chose
-    /// when the config says nothing) and drops those of rules turned off.
+    /// when the config says nothing) and drops those left off.
     pub fn apply(&self, diagnostics: &mut Vec<Diagnostic>) {
-        diagnostics.retain_mut(|d| match self.rules.get(&d.code) {
-            Some(Some(s)) => {
+        diagnostics.retain_mut(|d| {
+            if let Some(s) = self.rules.get(&d.code) {
                 d.severity = *s;
-                true
             }
-            Some(None) => false,
-            None => true,
+            d.severity != Severity::Off
         });
     }
 }

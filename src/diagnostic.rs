@@ -17,6 +17,11 @@ use crate::rules::Code;
 pub enum Severity {
     Error,
     Warning,
+    /// Not reported: a rule off by default, or turned off in the config. [`Config::apply`]
+    /// drops every diagnostic left at `Off`, so none reaches a renderer.
+    ///
+    /// [`Config::apply`]: crate::config::Config::apply
+    Off,
 }
 
 impl Severity {
@@ -24,6 +29,7 @@ impl Severity {
         match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Off => "off",
         }
     }
 }

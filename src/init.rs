@@ -18,10 +18,12 @@ macro_rules! starter {
 /// routes `/exceptions/` and `/sla/` to the `scm` of the risk team, `grc`.
 const STARTER: &[(&str, &str)] = starter![
     "CODEOWNERS"
+    "data/known_exploited_vulnerabilities.json"
     "exceptions/EXC-2026-0001.yaml"
     "exceptions/EXC-2026-0002.yaml"
     "exceptions/EXC-2026-0003.yaml"
     "exceptions/EXC-2026-0004.yaml"
+    "exceptions/token-signing-keys/EXC-2026-0005.yaml"
     "foureyes.yaml"
     "ownership/commerce.yaml"
     "people/staff.yaml"
@@ -30,6 +32,9 @@ const STARTER: &[(&str, &str)] = starter![
     "remediations/REM-2026-0003.yaml"
     "remediations/REM-2026-0004.yaml"
     "remediations/REM-2026-0005.yaml"
+    "remediations/REM-2026-0006.yaml"
+    "remediations/REM-2026-0007.yaml"
+    "remediations/REM-2026-0008.yaml"
     "sla/policy.yaml"
     "teams/appsec.yaml"
     "teams/finance-product.yaml"
@@ -147,6 +152,77 @@ jobs:
     )
 }
 
+/// Keeps `data/known_exploited_vulnerabilities.json` (the starter's `kev_catalog`) current
+/// with CISA's feed, through a reviewed pull request.
+const KEV_WORKFLOW: &str = r#"# Refreshes the CISA Known Exploited Vulnerabilities catalog that foureyes
+# holds the records against (`kev_catalog` in foureyes.yaml; rules K001 and
+# K002). CISA adds entries on most working days. This job fetches the feed
+# daily and, when it changed, opens a pull request: new entries can make
+# records wrong (`kev: false` for an exploited CVE), and the pull request's
+# foureyes check shows which.
+#
+# Needs "Allow GitHub Actions to create and approve pull requests" in the
+# repository settings. Pull requests opened with the workflow's own token do
+# not start other workflows; close and reopen it (or push to it) to run the
+# foureyes check, or give this job a GitHub App token instead.
+name: kev-catalog
+on:
+  schedule:
+    - cron: "41 4 * * *"
+  workflow_dispatch:
+permissions: {}
+jobs:
+  refresh:
+    runs-on: ubuntu-latest
+    permissions:
+      contents: write          # push the branch of the pull request
+      pull-requests: write     # open the pull request
+    env:
+      FEED: https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json
+      CATALOG: data/known_exploited_vulnerabilities.json   # = kev_catalog in foureyes.yaml
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          persist-credentials: false
+      - name: Fetch the catalog from CISA
+        run: |
+          # At most 128 MiB, the most foureyes reads.
+          curl --fail --silent --show-error --location --proto '=https' --retry 3 \
+            --max-filesize 134217728 --output "$RUNNER_TEMP/kev.json" "$FEED"
+          # Only CISA's shape reaches the repository: a broken download would
+          # stop every foureyes check (exit 2).
+          jq -e '(.vulnerabilities | type == "array" and length > 0)
+            and all(.vulnerabilities[]; (.cveID | type == "string")
+              and (.dueDate | type == "string" and test("^[0-9]{4}-[0-9]{2}-[0-9]{2}$")))' \
+            "$RUNNER_TEMP/kev.json" > /dev/null
+          mkdir -p "$(dirname "$CATALOG")"
+          mv "$RUNNER_TEMP/kev.json" "$CATALOG"
+      - name: Propose the new catalog
+        env:
+          GH_TOKEN: ${{ github.token }}
+          BASE: ${{ github.event.repository.default_branch }}
+        run: |
+          if [ -z "$(git status --porcelain -- "$CATALOG")" ]; then
+            echo "The catalog is current."
+            exit 0
+          fi
+          version=$(jq -r '.catalogVersion // "update"' "$CATALOG")
+          branch="kev-catalog/$version"
+          if git ls-remote --exit-code --heads origin "$branch" > /dev/null; then
+            echo "Catalog $version is already proposed on $branch."
+            exit 0
+          fi
+          gh auth setup-git            # push with GH_TOKEN; checkout kept no credentials
+          git config user.name "github-actions[bot]"
+          git config user.email "41898282+github-actions[bot]@users.noreply.github.com"
+          git switch --create "$branch"
+          git add -- "$CATALOG"
+          git commit --message "KEV catalog $version"
+          git push origin "$branch"
+          gh pr create --base "$BASE" --head "$branch" --title "KEV catalog $version" \
+            --body "CISA Known Exploited Vulnerabilities catalog $version, from $FEED. Records whose finding is now listed but does not say \`kev: true\` show up as K001 in the foureyes check of this pull request."
+"#;
+
 fn pre_commit_config() -> String {
     format!(
         "# pre-commit (https://pre-commit.com): after `pre-commit install`, every commit\n\
@@ -178,6 +254,10 @@ pub fn run(dir: &Path, force: bool, today: Date) -> Result<usize, String> {
         .collect::<Result<_, String>>()?;
     files.push((".github/workflows/foureyes.yml", workflow()));
     files.push((".pre-commit-config.yaml", pre_commit_config()));
+    files.push((
+        ".github/workflows/kev-catalog.yml",
+        KEV_WORKFLOW.to_string(),
+    ));
 
     if dir.exists() && !dir.is_dir() {
         return Err(format!("{} is not a directory", dir.display()));

@@ -1,7 +1,7 @@
-//! The CISA Known Exploited Vulnerabilities catalog (SPEC §6): CISA's JSON shape,
-//! `vulnerabilities[]` with `cveID` and `dueDate`. A catalog that cannot be read or has
-//! another shape is an error: a silently empty catalog would clear every KEV flag.
+//! The CISA Known Exploited Vulnerabilities catalog (K001, K002): read once into a map from
+//! the upper-cased `cveID` to its `dueDate`.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
@@ -10,66 +10,114 @@ use serde::Deserialize;
 
 use crate::date::Date;
 
-/// CISA's catalog is about 1.5 MB; this leaves room for decades of growth.
-pub const MAX_CATALOG_BYTES: u64 = 64 << 20;
-
-#[derive(Deserialize)]
-struct Raw {
-    vulnerabilities: Vec<Entry>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Entry {
-    #[serde(rename = "cveID")]
-    cve_id: String,
-    due_date: Date,
-}
+/// Far above the real catalog (1.3 MB for 1,404 entries in 2025): room for 100,000 entries
+/// of the same shape, and a bound on what a hostile file can make us read.
+pub const MAX_CATALOG_BYTES: u64 = 128 << 20;
 
 pub struct Catalog {
-    /// Upper-cased CVE id → the federal due date.
     due: HashMap<String, Date>,
 }
 
+/// CISA's shape, reduced to what the rules read; every other field is skipped unread.
+#[derive(Deserialize)]
+#[serde(expecting = "an object with `vulnerabilities`")]
+struct Raw<'a> {
+    #[serde(borrow)]
+    vulnerabilities: Vec<Entry<'a>>,
+}
+
+/// Borrowed from the file's bytes unless a string has escapes: no copy per entry.
+#[derive(Deserialize)]
+#[serde(expecting = "an object with `cveID` and `dueDate`")]
+struct Entry<'a> {
+    #[serde(rename = "cveID", borrow)]
+    cve_id: Cow<'a, str>,
+    #[serde(rename = "dueDate", borrow)]
+    due_date: Cow<'a, str>,
+}
+
 impl Catalog {
-    pub fn load(path: &Path) -> Result<Catalog, String> {
-        let fail = |what: String| format!("KEV catalog {}: {what}", path.display());
-        let meta = std::fs::metadata(path).map_err(|e| fail(format!("cannot read: {e}")))?;
-        if !meta.is_file() {
-            return Err(fail("not a regular file".into()));
-        }
-        let mut bytes = Vec::new();
-        std::fs::File::open(path)
-            .and_then(|f| f.take(MAX_CATALOG_BYTES + 1).read_to_end(&mut bytes))
-            .map_err(|e| fail(format!("cannot read: {e}")))?;
-        if bytes.len() as u64 > MAX_CATALOG_BYTES {
-            return Err(fail(format!("larger than {} MiB", MAX_CATALOG_BYTES >> 20)));
-        }
-        Catalog::parse(&bytes).map_err(fail)
-    }
-
-    pub fn parse(bytes: &[u8]) -> Result<Catalog, String> {
-        let raw: Raw = serde_json::from_slice(bytes).map_err(|e| {
-            format!(
-                "not CISA's catalog shape (`vulnerabilities[]` with `cveID` and `dueDate`): {e}"
-            )
-        })?;
-        let mut due = HashMap::new();
-        for e in raw.vulnerabilities {
-            due.entry(e.cve_id.to_ascii_uppercase())
-                .or_insert(e.due_date);
-        }
-        Ok(Catalog { due })
-    }
-
-    /// The catalog's due date for an id (compared ASCII case-insensitively), when it lists it.
+    /// The catalog's `dueDate` for a finding id or alias, compared ASCII case-insensitively.
     pub fn due(&self, id: &str) -> Option<Date> {
         self.due.get(&id.to_ascii_uppercase()).copied()
     }
 
-    pub fn lists(&self, id: &str) -> bool {
-        self.due(id).is_some()
+    pub fn len(&self) -> usize {
+        self.due.len()
     }
+
+    pub fn is_empty(&self) -> bool {
+        self.due.is_empty()
+    }
+}
+
+/// Reads the catalog at `path` (given on the command line: a pipe will do). Every problem is
+/// one line that names the file.
+pub fn load(path: &Path) -> Result<Catalog, String> {
+    let fail = |what: String| format!("KEV catalog {}: {what}", path.display());
+    let unreadable = |e: std::io::Error| fail(format!("cannot read it: {e}"));
+    let too_big = || fail(format!("larger than {} MiB", MAX_CATALOG_BYTES >> 20));
+    let mut file = std::fs::File::open(path).map_err(unreadable)?;
+    let len = file.metadata().map_err(unreadable)?.len();
+    if len > MAX_CATALOG_BYTES {
+        return Err(too_big());
+    }
+    let mut bytes = Vec::with_capacity(len as usize + 1);
+    // `take` bounds a pipe, or a file that grows while we read it.
+    (&mut file)
+        .take(MAX_CATALOG_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > MAX_CATALOG_BYTES {
+        return Err(too_big());
+    }
+    parse(&bytes).map_err(fail)
+}
+
+/// Reads the catalog the repository's config names: repository content, so only a regular
+/// file, never through a link (it could name a device or a file outside the repository).
+pub fn load_in_repo(path: &Path) -> Result<Catalog, String> {
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if !m.is_file() => Err(format!(
+            "KEV catalog {}: not a regular file (links are not followed)",
+            path.display()
+        )),
+        _ => load(path),
+    }
+}
+
+/// Parses a catalog: an object whose `vulnerabilities` are objects with a string `cveID` and
+/// a `dueDate` (YYYY-MM-DD). The first entry of an id wins.
+pub fn parse(bytes: &[u8]) -> Result<Catalog, String> {
+    const SHAPE: &str =
+        "not CISA's KEV shape (an object with `vulnerabilities`, each with `cveID` and `dueDate`)";
+    // serde would also read a struct from an array of its fields; CISA's shape is an object.
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(
+            if serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok() {
+                SHAPE.to_string()
+            } else {
+                "not valid JSON".to_string()
+            },
+        );
+    }
+    let raw: Raw = serde_json::from_slice(bytes).map_err(|e| {
+        let what = if e.is_data() { SHAPE } else { "not valid JSON" };
+        format!("{what}: {e}")
+    })?;
+    let mut due = HashMap::with_capacity(raw.vulnerabilities.len());
+    for (i, entry) in raw.vulnerabilities.into_iter().enumerate() {
+        let id = entry.cve_id.trim();
+        if id.is_empty() {
+            return Err(format!("vulnerabilities[{i}]: empty `cveID`"));
+        }
+        let date = Date::parse(&entry.due_date).ok_or_else(|| {
+            let id: String = id.chars().take(40).collect();
+            format!("vulnerabilities[{i}] ({id}): `dueDate` is not a date (YYYY-MM-DD)")
+        })?;
+        due.entry(id.to_ascii_uppercase()).or_insert(date);
+    }
+    Ok(Catalog { due })
 }
 
 #[cfg(test)]
@@ -77,27 +125,50 @@ mod tests {
     use super::*;
 
     #[test]
-    fn reads_cisa_shape_and_refuses_others() {
-        let c = Catalog::parse(
-            br#"{"title": "CISA Catalog", "count": 1, "vulnerabilities": [
-                {"cveID": "CVE-2025-48384", "dueDate": "2025-09-15", "product": "Git"}]}"#,
+    fn reads_cisa_shape_and_compares_ids_case_insensitively() {
+        let c = parse(
+            br#"{"title": "t", "count": 2, "vulnerabilities": [
+                {"cveID": "CVE-2025-0001", "dueDate": "2025-02-01", "notes": "a\/b \u2019", "cwes": []},
+                {"cveID": "cve-2025-0002", "dueDate": "2025-03-01"}]}"#,
         )
         .unwrap();
-        assert!(c.lists("cve-2025-48384"));
-        assert_eq!(c.due("CVE-2025-48384"), Date::parse("2025-09-15"));
-        assert!(!c.lists("CVE-2025-1"));
-        for bad in [
-            &br#"{"vulnerabilities": [{"cveID": "CVE-1"}]}"#[..],
-            br#"{"vulnerabilities": {}}"#,
-            br#"[]"#,
-            br#"{"vulnerabilities": [{"cveID": "CVE-1", "dueDate": "soon"}]}"#,
-            b"\xff",
+        assert_eq!(c.len(), 2);
+        assert_eq!(c.due("Cve-2025-0001"), Date::parse("2025-02-01"));
+        assert_eq!(c.due("CVE-2025-0002"), Date::parse("2025-03-01"));
+        assert_eq!(c.due("CVE-2025-0003"), None);
+    }
+
+    #[test]
+    fn other_shapes_are_errors() {
+        for (bytes, want) in [
+            (&b"[]"[..], "not CISA's KEV shape"),
+            (b"{}", "missing field `vulnerabilities`"),
+            (b"{\"vulnerabilities\": {}}", "not CISA's KEV shape"),
+            (
+                b"{\"vulnerabilities\": [{\"cveID\": \"CVE-1\"}]}",
+                "`dueDate`",
+            ),
+            (
+                b"{\"vulnerabilities\": [{\"cveID\": 7, \"dueDate\": \"2025-01-01\"}]}",
+                "shape",
+            ),
+            (
+                b"{\"vulnerabilities\": [{\"cveID\": \"CVE-1\", \"dueDate\": \"soon\"}]}",
+                "not a date",
+            ),
+            (
+                b"{\"vulnerabilities\": [{\"cveID\": \" \", \"dueDate\": \"2025-01-01\"}]}",
+                "empty",
+            ),
+            (b"{\"vulnerabilities\": [", "not valid JSON"),
+            (b"\xff", "not valid JSON"),
         ] {
-            assert!(
-                Catalog::parse(bad).is_err(),
-                "{}",
-                String::from_utf8_lossy(bad)
-            );
+            let err = parse(bytes).err().unwrap_or_default();
+            assert!(err.contains(want), "{err}");
+            assert!(!err.contains('\n'), "{err}");
         }
+        // Deep nesting is refused by the parser's recursion limit, not by the stack.
+        let deep = format!("{{\"vulnerabilities\": {}", "[".repeat(100_000));
+        assert!(parse(deep.as_bytes()).is_err());
     }
 }

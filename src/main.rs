@@ -7,6 +7,7 @@ use foureyes::config::{self, Config};
 use foureyes::date::Date;
 use foureyes::diagnostic::Severity;
 use foureyes::findings;
+use foureyes::kev;
 use foureyes::locate;
 use foureyes::model::Kind;
 use foureyes::render::{self, Report};
@@ -56,6 +57,9 @@ enum Command {
         /// plus extensions without re-approval (G001) and deleted records (G002).
         #[arg(long, value_name = "REF")]
         base: Option<String>,
+        /// The CISA KEV catalog (JSON) for K001/K002; default `kev_catalog` of the config.
+        #[arg(long, value_name = "FILE")]
+        kev_catalog: Option<PathBuf>,
     },
     /// Audit the scanner ignore files of application repositories: every suppression must
     /// be an approved, unexpired Exception of the governance repository. With --emit, print
@@ -180,10 +184,11 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             output_sarif,
             summary,
             base,
+            kev_catalog,
         } => {
             let today = resolve_today(today)?;
             let scope = Scope::of(&path)?;
-            let config = match config {
+            let mut config = match config {
                 Some(file) => Config::load(&file)?,
                 None => {
                     // Repository content: read only as a regular file, never through a
@@ -200,6 +205,12 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                         Err(_) => Config::default(),
                     }
                 }
+            };
+            // `kev_catalog` names a file of the checked repository, relative to its root.
+            config.kev = match (kev_catalog, &config.kev_catalog) {
+                (Some(file), _) => Some(kev::load(&file)?),
+                (None, Some(rel)) => Some(kev::load_in_repo(&scope.root.join(rel))?),
+                (None, None) => None,
             };
             let outcome = scope.check(&config, today, base.as_deref())?;
             let located = locate::locate(&outcome.files, outcome.diagnostics);

@@ -7,9 +7,10 @@
 //! [`Date`], [`MatchList`]), so no rule sees a value the schema rejects.
 //!
 //! Records (Exceptions and Remediations) are resolved once, in [`Model::build`]: their
-//! service, and the tier that governs their finding ([`Resolved`]). Every rule that needs
-//! either asks the model, so a record whose service does not resolve is skipped alike by all
-//! of them (R003 is its only diagnostic about it).
+//! service, their executing and risk teams (from their control when they name one), and the
+//! tier that governs their finding ([`Resolved`]). Every rule that needs any of these asks
+//! the model, so a record whose service does not resolve is skipped alike by all of them
+//! (R003 is its only diagnostic about it).
 
 use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
@@ -19,6 +20,7 @@ use serde_json::Value;
 
 use crate::codeowners::Codeowners;
 use crate::date::Date;
+use crate::kev::Catalog;
 
 /// A field that reads as `None` when it is missing or malformed.
 #[derive(Debug, Clone)]
@@ -102,7 +104,7 @@ pub struct Bounded<const MIN: i64, const MAX: i64>(i64);
 
 /// Day counts: `after_days`, `expiry_warning_days`.
 pub(crate) type Days = Bounded<0, 36500>;
-/// Deadlines and windows: `remediate_within_days`, `max_days`.
+/// Deadlines and windows: `remediate_within_days`, `max_days`, `monitoring_days`.
 pub(crate) type Deadline = Bounded<1, 36500>;
 /// `min_approvers`.
 pub(crate) type Approvers = Bounded<1, 100>;
@@ -221,6 +223,58 @@ impl Level4 {
     /// Position in [`Level4::ALL`].
     fn index(self) -> usize {
         self as usize
+    }
+}
+
+/// Where a vulnerable system can be reached from, worst first: a lower exposure (a later
+/// variant) lowers urgency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Exposure {
+    Internet,
+    Internal,
+    Isolated,
+}
+
+impl Exposure {
+    pub(crate) const ALL: [Exposure; 3] =
+        [Exposure::Internet, Exposure::Internal, Exposure::Isolated];
+
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Exposure::Internet => "internet",
+            Exposure::Internal => "internal",
+            Exposure::Isolated => "isolated",
+        }
+    }
+
+    /// Position in [`Exposure::ALL`].
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// What kind of failure a finding is. Secrets, identity and authorisation are failures of a
+/// trust decision, owned where the decision is made (O007).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Category {
+    Vulnerability,
+    Configuration,
+    Secret,
+    Identity,
+    Authorisation,
+}
+
+impl Category {
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Category::Vulnerability => "vulnerability",
+            Category::Configuration => "configuration",
+            Category::Secret => "secret",
+            Category::Identity => "identity",
+            Category::Authorisation => "authorisation",
+        }
     }
 }
 
@@ -345,6 +399,8 @@ pub struct Match {
     pub(crate) severity: Option<MatchList<Level4>>,
     #[serde(default, deserialize_with = "present")]
     pub(crate) criticality: Option<MatchList<Level4>>,
+    #[serde(default, deserialize_with = "present")]
+    pub(crate) exposure: Option<MatchList<Exposure>>,
 }
 
 impl Match {
@@ -357,6 +413,7 @@ impl Match {
                 .is_none_or(|s| s.contains(&c.severity))
             && (self.criticality.as_ref())
                 .is_none_or(|l| c.criticality.is_some_and(|x| l.contains(&x)))
+            && (self.exposure.as_ref()).is_none_or(|l| l.contains(&c.exposure))
     }
 }
 
@@ -378,6 +435,8 @@ pub struct TierExceptions {
     pub(crate) min_approvers: L<Approvers>,
     #[serde(default)]
     pub(crate) compensating_controls: L<Requirement>,
+    #[serde(default)]
+    pub(crate) service_signoff: L<Requirement>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -394,6 +453,8 @@ pub struct Tier {
     pub(crate) exceptions: L<TierExceptions>,
     #[serde(default)]
     pub(crate) verification: L<Requirement>,
+    #[serde(default)]
+    pub(crate) monitoring_days: L<Deadline>,
 }
 
 impl Tier {
@@ -423,6 +484,8 @@ impl Tier {
 /// match sets alike; another match dimension is another field here (and in [`Match::holds`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FindingClass {
+    /// The finding's exposure; `internet` when it states none (SPEC §5).
+    pub(crate) exposure: Exposure,
     pub(crate) kev: bool,
     pub(crate) severity: Level4,
     /// The service's criticality; None when the service declares none.
@@ -431,17 +494,21 @@ pub struct FindingClass {
 
 impl FindingClass {
     const CRITICALITIES: usize = Level4::ALL.len() + 1;
-    pub(crate) const COUNT: usize = 2 * Level4::ALL.len() * Self::CRITICALITIES;
+    pub(crate) const COUNT: usize =
+        Exposure::ALL.len() * 2 * Level4::ALL.len() * Self::CRITICALITIES;
 
     /// Every class, in the order of [`FindingClass::index`].
     pub(crate) fn all() -> impl Iterator<Item = FindingClass> {
-        [false, true].into_iter().flat_map(|kev| {
-            Level4::ALL.into_iter().flat_map(move |severity| {
-                let criticalities = Level4::ALL.map(Some).into_iter().chain([None]);
-                criticalities.map(move |criticality| FindingClass {
-                    kev,
-                    severity,
-                    criticality,
+        Exposure::ALL.into_iter().flat_map(|exposure| {
+            [false, true].into_iter().flat_map(move |kev| {
+                Level4::ALL.into_iter().flat_map(move |severity| {
+                    let criticalities = Level4::ALL.map(Some).into_iter().chain([None]);
+                    criticalities.map(move |criticality| FindingClass {
+                        exposure,
+                        kev,
+                        severity,
+                        criticality,
+                    })
                 })
             })
         })
@@ -450,8 +517,8 @@ impl FindingClass {
     /// The class's position in `0..COUNT`.
     fn index(self) -> usize {
         let crit = self.criticality.map_or(Level4::ALL.len(), Level4::index);
-        (usize::from(self.kev) * Level4::ALL.len() + self.severity.index()) * Self::CRITICALITIES
-            + crit
+        let kev_severity = usize::from(self.kev) * Level4::ALL.len() + self.severity.index();
+        (self.exposure.index() * 2 * Level4::ALL.len() + kev_severity) * Self::CRITICALITIES + crit
     }
 }
 
@@ -503,12 +570,37 @@ pub struct Finding {
     pub(crate) severity: L<Level4>,
     #[serde(default)]
     pub(crate) kev: Given<bool>,
-    /// Other ids of the same vulnerability (GHSA, RUSTSEC, vendor ids).
     #[serde(default)]
     pub(crate) aliases: List<String>,
+    #[serde(default)]
+    pub(crate) category: L<Category>,
+    #[serde(default)]
+    pub(crate) exposure: Given<Exposure>,
 }
 
 impl Finding {
+    /// The finding's id, then its aliases: every name the vulnerability goes by.
+    pub(crate) fn names(&self) -> impl Iterator<Item = &str> {
+        let aliases = items(&self.aliases).map(|(_, a)| a);
+        self.id.get().into_iter().chain(aliases).map(String::as_str)
+    }
+
+    /// Whether two records are about the same finding (SPEC §5): any id or alias of one
+    /// equals any id or alias of the other, ASCII case-insensitively. Coverage, E008, K001,
+    /// K002 and the commands that hold scanner output against records all ask this.
+    pub fn same_as(&self, other: &Finding) -> bool {
+        self.names()
+            .any(|a| other.names().any(|b| a.eq_ignore_ascii_case(b)))
+    }
+
+    /// The exposure the finding states, when it states a valid one.
+    pub(crate) fn stated_exposure(&self) -> Option<Exposure> {
+        match self.exposure {
+            Given::Valid(e) => Some(e),
+            Given::Missing | Given::Malformed => None,
+        }
+    }
+
     /// The classes this finding may be of, on a service of the given criticality: one, unless
     /// a field is missing or malformed (then every value it could have).
     fn classes(&self, criticality: Given<Level4>) -> ClassSet {
@@ -518,13 +610,19 @@ impl Finding {
                 Given::Malformed => true,
                 Given::Valid(k) => k == c.kev,
             };
+            // No exposure is the worst case: a slower tier needs a stated (reviewed) one.
+            let exposure = match self.exposure {
+                Given::Missing => c.exposure == Exposure::Internet,
+                Given::Malformed => true,
+                Given::Valid(e) => e == c.exposure,
+            };
             let severity = self.severity.get().is_none_or(|s| *s == c.severity);
             let criticality = match criticality {
                 Given::Missing => c.criticality.is_none(),
                 Given::Malformed => true,
                 Given::Valid(x) => c.criticality == Some(x),
             };
-            kev && severity && criticality
+            exposure && kev && severity && criticality
         })
     }
 }
@@ -536,6 +634,37 @@ pub(crate) fn none_listed(v: &Option<Value>) -> bool {
         Some(Value::Array(a)) => a.is_empty(),
         Some(_) => false,
     }
+}
+
+/// The review that established a finding's exposure (V006, V007).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ExposureReview {
+    #[serde(default)]
+    pub(crate) security: L<String>,
+    #[serde(default)]
+    pub(crate) system: L<String>,
+    #[serde(default)]
+    pub(crate) on: L<Date>,
+}
+
+/// A service owner's sign-off on an exception (A005).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Signoff {
+    #[serde(default)]
+    pub(crate) by: L<String>,
+    #[serde(default)]
+    pub(crate) on: L<Date>,
+}
+
+/// Who watches after a fix, and until when (V008, V009).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Monitoring {
+    #[serde(default)]
+    pub(crate) security: L<String>,
+    #[serde(default)]
+    pub(crate) owner: L<String>,
+    #[serde(default)]
+    pub(crate) until: L<Date>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -561,6 +690,12 @@ pub struct ExceptionSpec {
     pub(crate) finding: L<Finding>,
     #[serde(default)]
     pub(crate) tier: L<String>,
+    #[serde(default)]
+    pub(crate) control: L<String>,
+    #[serde(default)]
+    pub(crate) exposure_review: L<ExposureReview>,
+    #[serde(default)]
+    pub(crate) service_signoff: L<Signoff>,
     #[serde(default)]
     pub(crate) requested_by: L<String>,
     #[serde(default)]
@@ -612,6 +747,12 @@ pub struct RemediationSpec {
     pub(crate) finding: L<Finding>,
     #[serde(default)]
     pub(crate) tier: L<String>,
+    #[serde(default)]
+    pub(crate) control: L<String>,
+    #[serde(default)]
+    pub(crate) exposure_review: L<ExposureReview>,
+    #[serde(default)]
+    pub(crate) monitoring: L<Monitoring>,
     #[serde(default)]
     pub(crate) found_on: L<Date>,
     #[serde(default)]
@@ -757,6 +898,13 @@ pub(crate) enum Governing<'a> {
 /// needs its service, its owners or its tier.
 pub(crate) struct Resolved<'a> {
     pub(crate) service: &'a Service,
+    /// The record's executing and risk teams (team ids, resolved or not), decided once
+    /// here for every rule (SPEC §5): a record that names a control is a failure of that
+    /// trust decision, owned by the control's `remediation` and `risk` owners; any other
+    /// by its service's `execution` and `risk` owners. A control that does not resolve
+    /// (R007) routes nowhere, never back to the service.
+    pub(crate) executing: Option<&'a str>,
+    pub(crate) risk: Option<&'a str>,
     pub(crate) governing: Governing<'a>,
     /// The declared `tier` and the tier of that id, when the record declares one and the
     /// policy's tier order is known; `(id, None)` when no tier has that id (R004).
@@ -821,11 +969,14 @@ pub(crate) struct Model<'a> {
     handles: HashMap<String, PersonId>,
     pub(crate) teams: HashMap<&'a str, Team<'a>>,
     pub(crate) services: HashMap<&'a str, &'a Service>,
+    /// Controls by id (the first of equal ids).
+    pub(crate) controls: HashMap<&'a str, &'a Control>,
     /// The governing SlaPolicy (the first one).
     policy: Option<&'a SlaSpec>,
     tier_order: Option<TierOrder<'a>>,
-    /// (service, finding id) pairs covered by an active, unexpired exception.
-    covering: HashSet<(&'a str, &'a str)>,
+    /// (service, upper-cased finding id or alias) pairs covered by an active, unexpired
+    /// exception.
+    covering: HashSet<(&'a str, String)>,
     /// Records whose service resolves, by (file, document index).
     resolved: HashMap<(usize, usize), Resolved<'a>>,
     /// Each checked file's path relative to the root, by file index.
@@ -841,6 +992,8 @@ pub(crate) struct Model<'a> {
     /// The index in [`Model::paths`] of the config file `foureyes.yaml` at the checked root,
     /// when there is one.
     pub(crate) config_file: Option<usize>,
+    /// The KEV catalog, when the check has one (K001, K002).
+    pub(crate) kev: Option<&'a Catalog>,
 }
 
 impl<'a> Model<'a> {
@@ -859,6 +1012,7 @@ impl<'a> Model<'a> {
             handles: HashMap::new(),
             teams: HashMap::new(),
             services: HashMap::new(),
+            controls: HashMap::new(),
             policy: None,
             tier_order: None,
             covering: HashSet::new(),
@@ -868,6 +1022,7 @@ impl<'a> Model<'a> {
             base: None,
             incomplete: HashSet::new(),
             config_file: None,
+            kev: None,
         };
         m.index_people();
         m.index_documents();
@@ -911,12 +1066,19 @@ impl<'a> Model<'a> {
                             self.services.entry(id.as_str()).or_insert(s);
                         }
                     }
+                    for (_, c) in items(&o.controls) {
+                        if let Some(id) = c.id.get() {
+                            self.controls.entry(id.as_str()).or_insert(c);
+                        }
+                    }
                 }
                 Body::SlaPolicy(s) if self.policy.is_none() => self.policy = Some(s),
                 Body::Exception(e) if e.covers(self.today) => {
-                    let finding = e.finding.get().and_then(|f| f.id.get());
-                    if let (Some(s), Some(f)) = (e.service.get(), finding) {
-                        self.covering.insert((s.as_str(), f.as_str()));
+                    if let (Some(s), Some(f)) = (e.service.get(), e.finding.get()) {
+                        for name in f.names() {
+                            self.covering
+                                .insert((s.as_str(), name.to_ascii_uppercase()));
+                        }
                     }
                 }
                 _ => {}
@@ -953,9 +1115,25 @@ impl<'a> Model<'a> {
             let Some(&service) = service.get().and_then(|s| self.services.get(s.as_str())) else {
                 continue;
             };
+            let owners = service.owners.get();
+            let (executing, risk) = match control_of(doc) {
+                Some(c) => {
+                    let owners = self.controls.get(c.as_str()).and_then(|c| c.owners.get());
+                    let id = |team: fn(&'a ControlOwners) -> &'a L<String>| {
+                        owners.and_then(|o| team(o).get()).map(String::as_str)
+                    };
+                    (id(|o| &o.remediation), id(|o| &o.risk))
+                }
+                None => {
+                    let id = |f| owners.and_then(|o| o.of(f)).map(String::as_str);
+                    (id(Function::Execution), id(Function::Risk))
+                }
+            };
             let Some(order) = &self.tier_order else {
                 let unknown = Resolved {
                     service,
+                    executing,
+                    risk,
                     governing: Governing::Unknown,
                     declared: None,
                 };
@@ -971,6 +1149,8 @@ impl<'a> Model<'a> {
                 .map(|id| (id.as_str(), order.by_id.get(id.as_str()).copied()));
             let resolved = Resolved {
                 service,
+                executing,
+                risk,
                 governing,
                 declared,
             };
@@ -1033,26 +1213,36 @@ impl<'a> Model<'a> {
         self.teams.get(team)
     }
 
-    /// The team whose members may not approve an Exception (A002, G001): the team that
-    /// carries out the remediation. Every rule asks here, so routing changes one place.
-    pub(crate) fn executing_team(&self, doc: &Doc) -> Option<&Team<'a>> {
-        self.owner_team(doc, Function::Execution)
-    }
-
-    /// The team an Exception's approvers must belong to (A003, G001): its risk owner.
-    pub(crate) fn risk_team(&self, doc: &Doc) -> Option<&Team<'a>> {
-        self.owner_team(doc, Function::Risk)
-    }
-
     /// The team id a record's service names as the owner of `function` (resolved or not).
     pub(crate) fn owner_id(&self, doc: &Doc, function: Function) -> Option<&'a str> {
         let owners = self.resolved(doc)?.service.owners.get()?;
         owners.of(function).map(String::as_str)
     }
 
-    /// Whether an active, unexpired exception covers this service and finding id.
-    pub(crate) fn covered(&self, service: &str, finding: &str) -> bool {
-        self.covering.contains(&(service, finding))
+    /// A record's executing team (SPEC §5), with its id, when the record's service, its
+    /// control (if it names one) and the team resolve. A002, V002, V007, V009, V010.
+    pub(crate) fn executing_team(&self, doc: &Doc) -> Option<(&'a str, &Team<'a>)> {
+        let id = self.resolved(doc)?.executing?;
+        Some((id, self.teams.get(id)?))
+    }
+
+    /// A record's risk team (SPEC §5), with its id, when it resolves. A003, G003.
+    pub(crate) fn risk_team(&self, doc: &Doc) -> Option<(&'a str, &Team<'a>)> {
+        let id = self.risk_owner(doc)?;
+        Some((id, self.teams.get(id)?))
+    }
+
+    /// The id of a record's risk team, resolved or not.
+    pub(crate) fn risk_owner(&self, doc: &Doc) -> Option<&'a str> {
+        self.resolved(doc)?.risk
+    }
+
+    /// Whether an active, unexpired exception for this service covers the finding: the same
+    /// finding by any id or alias ([`Finding::same_as`]).
+    pub(crate) fn covered(&self, service: &str, finding: &Finding) -> bool {
+        finding
+            .names()
+            .any(|n| self.covering.contains(&(service, n.to_ascii_uppercase())))
     }
 
     /// The exception documents, with their specs.
@@ -1083,6 +1273,15 @@ impl<'a> Model<'a> {
             .remediations()
             .map(|(d, r)| (d, &r.service, &r.finding, &r.tier));
         exceptions.chain(remediations)
+    }
+}
+
+/// The `control` a record names.
+pub(crate) fn control_of(doc: &Doc) -> Option<&String> {
+    match &doc.body {
+        Body::Exception(e) => e.control.get(),
+        Body::Remediation(r) => r.control.get(),
+        _ => None,
     }
 }
 
@@ -1127,6 +1326,7 @@ mod tests {
                 format!("{tier}/exceptions/properties/min_approvers"),
                 range(None::<Approvers>),
             ),
+            (format!("{tier}/monitoring_days"), range(None::<Deadline>)),
         ];
         for (pointer, bounds) in fields {
             let field = schema
@@ -1227,6 +1427,49 @@ mod tests {
         assert_eq!(governing_id(&order, &bad_kev, Given::Malformed), "high");
         let no_severity = finding(json!({"id": "X", "severity": "urgent"}));
         assert_eq!(governing_id(&order, &no_severity, none), "unknown");
+    }
+
+    #[test]
+    fn exposure_is_a_dimension_of_matching_and_absent_means_internet() {
+        let p = policy(json!([
+            {"id": "internet", "match": {"severity": ["high"], "exposure": ["internet"]}},
+            {"id": "inside", "match": {"exposure": ["internal", "isolated"]}},
+            {"id": "rest", "match": {}},
+        ]));
+        let order = TierOrder::of(&p).unwrap();
+        let none = Given::Missing;
+        let high = |exposure: Value| {
+            let mut f = json!({"id": "X", "severity": "high"});
+            if !exposure.is_null() {
+                f["exposure"] = exposure;
+            }
+            governing_id(&order, &finding(f), none)
+        };
+        assert_eq!(high(Value::Null), "internet");
+        assert_eq!(high(json!("internet")), "internet");
+        assert_eq!(high(json!("internal")), "inside");
+        assert_eq!(high(json!("isolated")), "inside");
+        // A malformed exposure could be any of them, and they differ here.
+        assert_eq!(high(json!("dmz")), "unknown");
+        let low = finding(json!({"id": "X", "severity": "low", "exposure": "dmz"}));
+        assert_eq!(governing_id(&order, &low, none), "unknown");
+        let m = |v: Value| Match::deserialize(v).is_ok();
+        assert!(m(json!({"exposure": ["internet", "isolated"]})));
+        assert!(!m(json!({"exposure": []})) && !m(json!({"exposure": ["lan"]})));
+    }
+
+    #[test]
+    fn findings_are_the_same_by_any_id_or_alias_in_any_ascii_case() {
+        let a = finding(json!({"id": "CVE-2021-44228", "aliases": ["GHSA-jfh8-c2jp-5v3q"]}));
+        let b = finding(json!({"id": "ghsa-JFH8-c2jp-5v3q"}));
+        let c = finding(json!({"id": "OSV-1", "aliases": ["cve-2021-44228"]}));
+        let d = finding(json!({"id": "CVE-2021-44229"}));
+        assert!(a.same_as(&b) && b.same_as(&a) && a.same_as(&c));
+        assert!(!b.same_as(&c) && !a.same_as(&d));
+        // Only ASCII letters fold: a Unicode look-alike is another id.
+        let e = finding(json!({"id": "CVE-2021-44228\u{212A}"}));
+        let f = finding(json!({"id": "cve-2021-44228k"}));
+        assert!(!e.same_as(&f));
     }
 
     #[test]

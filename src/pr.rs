@@ -101,9 +101,9 @@ pub fn run(path: &Path, base: &str, config: &Config, today: Date) -> Result<Outc
         }
     }
     let head_codeowners = codeowners::on_disk(path);
-    let base_model = base.model(today, base_codeowners.as_ref());
+    let base_model = base.model(today, base_codeowners.as_ref(), config.kev.as_ref());
     let base_found = check::judge(&base_model, config);
-    let mut head_model = head.model(today, head_codeowners.as_ref());
+    let mut head_model = head.model(today, head_codeowners.as_ref(), config.kev.as_ref());
     head_model.base = Some(&base_model);
     let head_found = check::judge(&head_model, config);
     drop(head_model);

@@ -47,7 +47,7 @@ fn init_scaffolds_a_repository_that_passes_check() {
         .unwrap();
     assert!(out.status.success());
     let stdout = String::from_utf8(out.stdout).unwrap();
-    assert!(stdout.starts_with("wrote 27 files to "), "{stdout}");
+    assert!(stdout.starts_with("wrote 33 files to "), "{stdout}");
     foureyes()
         .arg("check")
         .arg(&dir)
@@ -55,11 +55,12 @@ fn init_scaffolds_a_repository_that_passes_check() {
         .assert()
         .success();
 
-    // Every starter file, byte for byte, plus the CI workflow and the pre-commit config.
+    // Every starter file, byte for byte, plus the CI workflows and the pre-commit config.
     let policies = manifest_dir().join("policies");
     let mut expected = tree(&policies);
     expected.extend([
         ".github/workflows/foureyes.yml".to_string(),
+        ".github/workflows/kev-catalog.yml".to_string(),
         ".pre-commit-config.yaml".to_string(),
     ]);
     expected.sort();
@@ -121,6 +122,18 @@ fn init_writes_a_workflow_hook_and_codeowners_that_fit_the_action_and_the_teams(
     assert_eq!(repo["rev"], release.as_str());
     let hooks = yaml(&root.join(".pre-commit-hooks.yaml"));
     assert_eq!(repo["hooks"][0]["id"], hooks[0]["id"]);
+
+    // A scheduled job keeps the starter's KEV catalog current from CISA's feed.
+    let kev = yaml(&tmp.path().join(".github/workflows/kev-catalog.yml"));
+    assert!(kev["on"]["schedule"][0]["cron"].is_string());
+    let env = &kev["jobs"]["refresh"]["env"];
+    assert_eq!(
+        env["FEED"],
+        "https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json"
+    );
+    let settings = yaml(&tmp.path().join("foureyes.yaml"));
+    assert_eq!(env["CATALOG"], settings["kev_catalog"]);
+    assert!(tmp.path().join(env["CATALOG"].as_str().unwrap()).is_file());
 
     // CODEOWNERS routes exceptions and the SLA to the scm of the risk team.
     let scm = yaml(&tmp.path().join("teams/grc.yaml"))["spec"]["scm"].clone();
@@ -206,7 +219,7 @@ fn the_scaffold_is_clean_on_whatever_day_it_is_written() {
     for day in days {
         let (dir, json) = init_and_check(day);
         assert_eq!(json["diagnostics"], Value::Array(vec![]), "{day:?}");
-        assert_eq!(json["summary"]["documents"], 23, "{day:?}");
+        assert_eq!(json["summary"]["documents"], 27, "{day:?}");
         if let Some((d, _)) = day {
             // Every date of the records moved by the same days; the ids did not.
             let starter = manifest_dir().join("policies/exceptions/EXC-2026-0001.yaml");

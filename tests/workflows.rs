@@ -47,7 +47,7 @@ fn workflows(dir: &Path) -> Vec<PathBuf> {
             None => {}
         }
     }
-    assert_eq!(n, 4, "the README has four example workflows");
+    assert_eq!(n, 5, "the README has five example workflows");
     files
 }
 

@@ -18,7 +18,7 @@ use crate::date::Date;
 use crate::diagnostic::{Diagnostic, Loc, Related};
 use crate::kev::Catalog;
 use crate::model::{
-    self, Body, FindingClass, Given, Governing, Level4, Model, RemediationStatus, items,
+    self, Body, Exposure, FindingClass, Given, Governing, Level4, Model, RemediationStatus, items,
 };
 use crate::parse::{Pos, Span};
 use crate::rules::Code;
@@ -233,7 +233,7 @@ fn repo_path(path: &Path, shown: &str) -> String {
 
 /// Checks GOV, resolves the service and keeps what the rules need.
 fn governance(opts: &Options) -> Result<Gov, String> {
-    let gov = suppress::load_governance(&opts.governance, opts.today)?;
+    let mut gov = suppress::load_governance(&opts.governance, opts.today)?;
     let service = match Select::new(opts.service.clone(), opts.repository.clone(), &gov.routes)? {
         Select::Service(s) => s,
         Select::Repository(repo) => service_of(&gov.routes, &repo)?,
@@ -241,10 +241,9 @@ fn governance(opts: &Options) -> Result<Gov, String> {
             return Err("pass --service ID or --repository OWNER/NAME".into());
         }
     };
-    let catalog = match (&opts.kev_catalog, &gov.config.kev_catalog) {
-        (Some(file), _) => Some(Catalog::load(file)?),
-        (None, Some(rel)) => Some(Catalog::load(&opts.governance.join(rel))?),
-        (None, None) => None,
+    let catalog = match &opts.kev_catalog {
+        Some(file) => Some(crate::kev::load(file)?),
+        None => gov.config.kev.take(),
     };
     let outcome = &gov.outcome;
     let paths = outcome.files.iter().map(|f| f.rel.as_str()).collect();
@@ -287,7 +286,9 @@ fn tiers_of(model: &Model, service: &str) -> TierOf {
     for severity in Level4::ALL {
         for kev in [false, true] {
             let governing = criticality.map(|criticality| {
+                // A scanner states no exposure: the worst case, as for a record (§5).
                 model.governing_class(FindingClass {
+                    exposure: Exposure::Internet,
                     kev,
                     severity,
                     criticality,
@@ -480,7 +481,7 @@ pub fn merge(detected: Vec<(usize, Detected, Pos)>, catalog: Option<&Catalog>) -
         for f in out.iter_mut().filter(|f| f.kev.is_none()) {
             if std::iter::once(&f.id)
                 .chain(&f.aliases)
-                .any(|id| c.lists(id))
+                .any(|id| c.due(id).is_some())
             {
                 f.kev = Some(KevSource::Catalog);
             }

@@ -26,7 +26,7 @@ pub fn render(r: &Report, prefix: &str) -> String {
             format!("{} {}", d.code.as_str(), d.code.rule().name),
         ));
         let command = match d.severity {
-            Severity::Error => "error",
+            Severity::Error | Severity::Off => "error",
             Severity::Warning => "warning",
         };
         let props: Vec<String> = props

@@ -154,7 +154,7 @@ impl miette::Diagnostic for Human<'_> {
 
     fn severity(&self) -> Option<miette::Severity> {
         Some(match self.located.diag.severity {
-            Severity::Error => miette::Severity::Error,
+            Severity::Error | Severity::Off => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
         })
     }

@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use super::{Report, to_json, unwrap_lines, uri_path};
+use crate::diagnostic::Severity;
 use crate::locate::{Located, Place};
 use crate::rules::{self, Rule};
 
@@ -62,8 +63,11 @@ struct Help {
     markdown: &'static str,
 }
 
+/// `enabled: false` with level `none` for a rule that is off by default (K002).
 #[derive(Serialize)]
 struct Configuration {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    enabled: Option<bool>,
     level: &'static str,
 }
 
@@ -164,8 +168,15 @@ fn descriptor(rule: &Rule) -> Descriptor {
             text: unwrap_lines(rule.help()),
             markdown: rule.doc.trim_end(),
         },
-        default_configuration: Configuration {
-            level: rule.severity.as_str(),
+        default_configuration: match rule.severity {
+            Severity::Off => Configuration {
+                enabled: Some(false),
+                level: "none",
+            },
+            on => Configuration {
+                enabled: None,
+                level: on.as_str(),
+            },
         },
     }
 }

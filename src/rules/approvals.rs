@@ -84,10 +84,10 @@ pub(super) fn team_id<'a>(m: &Model<'a>, doc: usize) -> &'a str {
 
 fn approver_in_execution_team(m: &Model, out: &mut Vec<Diagnostic>) {
     for (doc, e) in m.exceptions() {
-        let Some(team) = m.executing_team(doc) else {
+        // The executing team: the control's remediation owner for a routed record (§5).
+        let Some((team_id, team)) = m.executing_team(doc) else {
             continue;
         };
-        let team_id = team_id(m, team.doc);
         let requester = e.requested_by.get();
         let asked = requester
             .and_then(|r| m.person(r))
@@ -110,6 +110,7 @@ fn approver_in_execution_team(m: &Model, out: &mut Vec<Diagnostic>) {
             let d = about_record(d, &e.service, &e.finding)
                 .id_fact("approver", by)
                 .id_fact("team", team_id)
+                .id_fact_opt("control", e.control.get().map(String::as_str))
                 .fact_opt("requester", requester.map(String::as_str))
                 .fact("requester_in_team", asked);
             out.push(d);
@@ -119,20 +120,24 @@ fn approver_in_execution_team(m: &Model, out: &mut Vec<Diagnostic>) {
 
 fn approver_not_risk_owner(m: &Model, out: &mut Vec<Diagnostic>) {
     for (doc, e) in m.exceptions() {
-        let Some(team) = m.risk_team(doc) else {
+        // The risk team: the control's risk owner for a routed record (§5).
+        let Some((team_id, team)) = m.risk_team(doc) else {
             continue;
         };
-        let team_id = team_id(m, team.doc);
+        let owner = match e.control.get() {
+            Some(c) => format!("the risk owner of control `{c}`"),
+            None => "the service's risk owner".into(),
+        };
         for (i, by, p) in approvers(m, e) {
             if team.members.contains(&p) {
                 continue;
             }
-            let msg =
-                format!("approver `{by}` is not a member of `{team_id}`, the service's risk owner");
+            let msg = format!("approver `{by}` is not a member of `{team_id}`, {owner}");
             let d = Diagnostic::at(Code::A003, doc, format!("/spec/approvals/{i}/by"), msg);
             let d = about_record(d, &e.service, &e.finding)
                 .id_fact("approver", by)
-                .id_fact("team", team_id);
+                .id_fact("team", team_id)
+                .id_fact_opt("control", e.control.get().map(String::as_str));
             out.push(d);
         }
     }

@@ -34,8 +34,7 @@ fn pending<'a>(
         }
         let found = r.found_on.get()?;
         let service = r.service.get()?;
-        let finding = r.finding.get()?.id.get()?;
-        if m.covered(service, finding) {
+        if m.covered(service, r.finding.get()?) {
             return None;
         }
         let tier = m.tier_of(doc)?;

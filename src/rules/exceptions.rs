@@ -7,7 +7,7 @@ use super::{Code, Rule, about_record, days};
 use crate::date::Date;
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::Severity::{Error, Warning};
-use crate::model::{Doc, Function, Model, Requirement, items, none_listed};
+use crate::model::{Doc, Model, Requirement, items, none_listed};
 
 pub const RULES: &[Rule] = &[
     Rule {
@@ -105,7 +105,7 @@ fn expiring(m: &Model, out: &mut Vec<Diagnostic>) {
             let d = about_record(d, &e.service, &e.finding)
                 .fact("expires", expires.to_string())
                 .fact("days_left", left)
-                .fact_opt("risk_owner", m.owner_id(doc, Function::Risk));
+                .fact_opt("risk_owner", m.risk_owner(doc));
             out.push(d);
         }
     }
@@ -239,6 +239,23 @@ fn date_order(m: &Model, out: &mut Vec<Diagnostic>) {
             let d = at("/spec/expires", msg);
             out.push(contradiction(d, "expires_not_after_grant", dates));
         }
+        // A review or sign-off dated after today records a decision not yet made (§5).
+        if let Some(&on) = e.exposure_review.get().and_then(|r| r.on.get())
+            && on > today
+        {
+            let msg = format!("exposure review dated {on}, after today ({today})");
+            let dates = [("reviewed_on", on), ("today", today)];
+            let d = at("/spec/exposure_review/on", msg);
+            out.push(contradiction(d, "reviewed_after_today", dates));
+        }
+        if let Some(&on) = e.service_signoff.get().and_then(|s| s.on.get())
+            && on > today
+        {
+            let msg = format!("service sign-off dated {on}, after today ({today})");
+            let dates = [("signed_off_on", on), ("today", today)];
+            let d = at("/spec/service_signoff/on", msg);
+            out.push(contradiction(d, "signed_off_after_today", dates));
+        }
     }
     for (doc, r) in m.remediations().filter(|(doc, _)| resolved(doc)) {
         let at = |pointer: &str, msg: String| {
@@ -248,6 +265,14 @@ fn date_order(m: &Model, out: &mut Vec<Diagnostic>) {
                 &r.finding,
             )
         };
+        if let Some(&on) = r.exposure_review.get().and_then(|r| r.on.get())
+            && on > today
+        {
+            let msg = format!("exposure review dated {on}, after today ({today})");
+            let dates = [("reviewed_on", on), ("today", today)];
+            let d = at("/spec/exposure_review/on", msg);
+            out.push(contradiction(d, "reviewed_after_today", dates));
+        }
         let completed = r.completed_on.get().copied();
         if let (Some(&found), Some(done)) = (r.found_on.get(), completed)
             && done < found
@@ -302,33 +327,36 @@ fn tier_mismatch(m: &Model, out: &mut Vec<Diagnostic>) {
 }
 
 fn duplicate_exception<'a>(m: &Model<'a>, out: &mut Vec<Diagnostic>) {
-    let mut first: HashMap<(&str, &str), &'a Doc> = HashMap::new();
+    // (service, upper-cased id or alias) -> the first covering exception that names it
+    let mut first: HashMap<(&str, String), &'a Doc> = HashMap::new();
     for (doc, e) in m.exceptions() {
         if !e.covers(m.today) {
             continue;
         }
-        let finding = e.finding.get().and_then(|f| f.id.get());
-        let (Some(service), Some(finding)) = (e.service.get(), finding) else {
+        let (Some(service), Some(finding)) = (e.service.get(), e.finding.get()) else {
             continue;
         };
-        match first.get(&(service.as_str(), finding.as_str())) {
-            Some(earlier) => {
-                let earlier_id = earlier.id.as_deref().unwrap_or("?");
-                let msg = format!(
-                    "exception `{earlier_id}` already covers {finding} on `{service}`: one finding, one risk acceptance"
-                );
-                let d = Diagnostic::at(Code::E008, doc, "/metadata/id", msg).related_to(
-                    earlier,
-                    "/metadata/id",
-                    "the exception that already covers it",
-                );
-                let d = about_record(d, &e.service, &e.finding)
-                    .id_fact_opt("covered_by", earlier.id.as_deref());
-                out.push(d);
-            }
-            None => {
-                first.insert((service.as_str(), finding.as_str()), doc);
-            }
+        let key = |name: &str| (service.as_str(), name.to_ascii_uppercase());
+        // The same finding by any id or alias (SPEC §5).
+        let earlier = finding
+            .names()
+            .find_map(|name| Some((name, *first.get(&key(name))?)));
+        if let Some((name, earlier)) = earlier {
+            let earlier_id = earlier.id.as_deref().unwrap_or("?");
+            let msg = format!(
+                "exception `{earlier_id}` already covers {name} on `{service}`: one finding, one risk acceptance"
+            );
+            let d = Diagnostic::at(Code::E008, doc, "/metadata/id", msg).related_to(
+                earlier,
+                "/metadata/id",
+                "the exception that already covers it",
+            );
+            let d = about_record(d, &e.service, &e.finding)
+                .id_fact_opt("covered_by", earlier.id.as_deref());
+            out.push(d);
+        }
+        for name in finding.names() {
+            first.entry(key(name)).or_insert(doc);
         }
     }
 }

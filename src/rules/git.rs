@@ -270,24 +270,15 @@ fn approval_flaw<'a>(m: &Model, doc: &Doc, e: &ExceptionSpec, a: &'a Approval) -
     if requester.is_some_and(|r| r == by || m.person(r) == Some(person)) {
         return flaw("is the requester's own".into());
     }
-    let team_name = |doc: usize| m.docs[doc].id.as_deref().unwrap_or("?").to_string();
     match m.risk_team(doc) {
-        Some(t) if t.members.contains(&person) => {}
-        Some(t) => {
-            return flaw(format!(
-                "is by someone outside `{}`, the risk team",
-                team_name(t.doc)
-            ));
-        }
+        Some((_, t)) if t.members.contains(&person) => {}
+        Some((id, _)) => return flaw(format!("is by someone outside `{id}`, the risk team")),
         None => return flaw("cannot be judged: the risk team does not resolve".into()),
     }
-    if let Some(t) = m.executing_team(doc)
+    if let Some((id, t)) = m.executing_team(doc)
         && t.members.contains(&person)
     {
-        return flaw(format!(
-            "is by a member of `{}`, the executing team",
-            team_name(t.doc)
-        ));
+        return flaw(format!("is by a member of `{id}`, the executing team"));
     }
     None
 }
@@ -420,16 +411,19 @@ fn codeowners_gap(m: &Model, out: &mut Vec<Diagnostic>) {
         let Some(service) = e.service.get() else {
             continue;
         };
-        let team_id = m.owner_id(doc, Function::Risk);
-        let team = m.owner_team(doc, Function::Risk);
-        let (Some(team_id), Some(team)) = (team_id, team) else {
-            continue; // R003 / R001
+        // The risk team: the control's risk owner for a routed record (§5).
+        let Some((team_id, team)) = m.risk_team(doc) else {
+            continue; // R003 / R007 / R001
         };
         let (Some(scm), Some(rel)) = (scm(team.spec), m.paths.get(doc.file)) else {
             continue;
         };
         let path = co.path_of(rel);
-        let due = format!("`{scm}` (team `{team_id}`, risk owner of `{service}`)");
+        let owner_of = match e.control.get() {
+            Some(control) => format!("control `{control}`"),
+            None => format!("`{service}`"),
+        };
+        let due = format!("`{scm}` (team `{team_id}`, risk owner of {owner_of})");
         let entry = co.owner_of(rel);
         let msg = match entry {
             Some(entry) if entry.owners.iter().any(|o| is_scm(o, scm)) => continue,
@@ -453,6 +447,7 @@ fn codeowners_gap(m: &Model, out: &mut Vec<Diagnostic>) {
         let d = Diagnostic::at(Code::G003, doc, "/spec/service", msg)
             .id_fact("service", service.as_str())
             .id_fact("team", team_id)
+            .id_fact_opt("control", e.control.get().map(String::as_str))
             .id_fact("scm", scm)
             .fact("codeowners", co.location.as_str())
             .fact("path", path.as_str())

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use super::{Code, Rule, Suggest, about_record, did_you_mean};
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::Severity::Error;
-use crate::model::{Body, Doc, Function, Given, Governing, Model, items};
+use crate::model::{Body, Doc, ExposureReview, Function, Given, Governing, Model, items};
 
 pub const RULES: &[Rule] = &[
     Rule {
@@ -189,6 +189,13 @@ fn unknown_person(m: &Model, out: &mut Vec<Diagnostic>) {
                         "approver",
                     );
                 }
+                if let Some(s) = e.service_signoff.get() {
+                    let ptr = "/spec/service_signoff/by".into();
+                    check(doc, ptr, s.by.get(), "service owner");
+                }
+                if let Some(r) = e.exposure_review.get() {
+                    check_review(&mut check, doc, r);
+                }
             }
             Body::Remediation(r) => {
                 check(
@@ -200,10 +207,30 @@ fn unknown_person(m: &Model, out: &mut Vec<Diagnostic>) {
                 if let Some(v) = r.verification() {
                     check(doc, "/spec/verification/by".into(), v.by.get(), "verifier");
                 }
+                if let Some(review) = r.exposure_review.get() {
+                    check_review(&mut check, doc, review);
+                }
+                if let Some(w) = r.monitoring.get() {
+                    let ptr = "/spec/monitoring/security".into();
+                    check(doc, ptr, w.security.get(), "monitoring (security)");
+                    let ptr = "/spec/monitoring/owner".into();
+                    check(doc, ptr, w.owner.get(), "monitoring (owner)");
+                }
             }
             _ => {}
         }
     }
+}
+
+fn check_review(
+    check: &mut impl FnMut(&Doc, String, Option<&String>, &str),
+    doc: &Doc,
+    r: &ExposureReview,
+) {
+    let ptr = "/spec/exposure_review/security".into();
+    check(doc, ptr, r.security.get(), "exposure reviewer (security)");
+    let ptr = "/spec/exposure_review/system".into();
+    check(doc, ptr, r.system.get(), "exposure reviewer (system)");
 }
 
 fn unknown_service(m: &Model, out: &mut Vec<Diagnostic>) {
@@ -267,16 +294,19 @@ fn unknown_tier(m: &Model, out: &mut Vec<Diagnostic>) {
                 Some(c) => format!("service criticality {c}"),
                 None => "service without criticality".into(),
             };
+            let exposure = f.and_then(|f| f.stated_exposure()).map(|e| e.name());
             let msg = format!(
-                "the finding (severity {}{}, {service_class}) matches no tier of the SLA policy",
+                "the finding (severity {}{}{}, {service_class}) matches no tier of the SLA policy",
                 severity.unwrap_or("?"),
                 if kev { ", KEV" } else { "" },
+                exposure.map_or(String::new(), |e| format!(", exposure {e}")),
             );
             let d = Diagnostic::at(Code::R004, doc, "/spec/finding", msg);
             let d = about_record(d, service, finding)
                 .fact_opt("severity", severity)
                 .fact("kev", kev)
-                .fact_opt("criticality", criticality);
+                .fact_opt("criticality", criticality)
+                .fact_opt("exposure", exposure);
             out.push(d);
         }
     }

@@ -131,8 +131,9 @@ fn escalation_order(m: &Model, out: &mut Vec<Diagnostic>) {
 
 fn shadowed_tier(m: &Model, out: &mut Vec<Diagnostic>) {
     for (doc, p) in policies(m) {
-        // The first tier of each distinct match set, in order: at most 3 × 16 × 16 sets exist
-        // (kev, severity and criticality conditions), so many tiers are not compared pairwise.
+        // The first tier of each distinct match set, in order: at most 3 × 16 × 16 × 8 sets
+        // exist (kev, severity, criticality and exposure conditions), so many tiers are not
+        // compared pairwise.
         let mut earlier: Vec<(ClassSet, &Tier)> = Vec::new();
         for (i, t) in items(&p.tiers) {
             let Some(set) = t.match_set() else { continue };

@@ -74,10 +74,18 @@ fn self_verification(m: &Model, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Which team the verifier is judged against: the record's executing team (§5: the
+/// control's remediation owner for a routed record), or its service's validation owner.
+#[derive(Clone, Copy, PartialEq)]
+enum Against {
+    Executing,
+    Validation,
+}
+
 fn verifier_membership(
     m: &Model,
     out: &mut Vec<Diagnostic>,
-    function: Function,
+    against: Against,
     report_member: bool,
     code: Code,
     message: impl Fn(&str, &str) -> String,
@@ -86,22 +94,28 @@ fn verifier_membership(
         let Some(v) = r.verification() else { continue };
         let Some(by) = v.by.get() else { continue };
         let Some(p) = m.person(by) else { continue };
-        let Some(team) = m.owner_team(doc, function) else {
+        let team = match against {
+            Against::Executing => m.executing_team(doc).map(|(_, t)| t),
+            Against::Validation => m.owner_team(doc, Function::Validation),
+        };
+        let Some(team) = team else {
             continue;
         };
         if team.members.contains(&p) == report_member {
             let team_id = team_id(m, team.doc);
+            let routed = r.control.get().filter(|_| against == Against::Executing);
             let d = Diagnostic::at(code, doc, VERIFIER, message(by, team_id));
             let d = about_record(d, &r.service, &r.finding)
                 .id_fact("verifier", by.as_str())
-                .id_fact("team", team_id);
+                .id_fact("team", team_id)
+                .id_fact_opt("control", routed.map(String::as_str));
             out.push(d);
         }
     }
 }
 
 fn verifier_in_execution_team(m: &Model, out: &mut Vec<Diagnostic>) {
-    verifier_membership(m, out, Function::Execution, true, Code::V002, |by, team| {
+    verifier_membership(m, out, Against::Executing, true, Code::V002, |by, team| {
         format!("verifier `{by}` is a member of `{team}`, the team that made the fix")
     });
 }
@@ -110,7 +124,7 @@ fn verifier_not_validation_owner(m: &Model, out: &mut Vec<Diagnostic>) {
     verifier_membership(
         m,
         out,
-        Function::Validation,
+        Against::Validation,
         false,
         Code::V003,
         |by, team| {

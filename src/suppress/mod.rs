@@ -46,7 +46,12 @@ pub fn load_governance(gov: &Path, today: Date) -> Result<Governance, String> {
     if !meta.is_dir() {
         return Err(fail("not a directory".into()));
     }
-    let config = repo_config(gov)?;
+    let mut config = repo_config(gov)?;
+    // `foureyes check GOV` reads the KEV catalog its config names (K001 keeps a
+    // misclassified Exception from backing anything).
+    if let Some(rel) = &config.kev_catalog {
+        config.kev = Some(crate::kev::load_in_repo(&gov.join(rel))?);
+    }
     let outcome = check::run(gov, &config, today).map_err(fail)?;
     let routes = Routes::build(&outcome.docs);
     let backing = Backing::build(&outcome, today);

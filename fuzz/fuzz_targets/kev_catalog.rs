@@ -1,0 +1,14 @@
+//! Arbitrary bytes as a KEV catalog: a catalog or a one-line error, never a panic, and a
+//! catalog answers lookups for any id.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    match foureyes::kev::parse(data) {
+        Ok(catalog) => {
+            let _ = catalog.due("CVE-2021-44228");
+        }
+        Err(e) => assert!(!e.contains('\n'), "{e}"),
+    }
+});
