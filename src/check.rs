@@ -517,6 +517,7 @@ impl Side {
     }
 
     /// The model over this side's documents.
+    /// `kev`: the KEV catalog of the check, when it has one (K001, K002).
     pub(crate) fn model<'a>(
         &'a self,
         today: Date,

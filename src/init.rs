@@ -154,7 +154,9 @@ jobs:
 
 /// Keeps `data/known_exploited_vulnerabilities.json` (the starter's `kev_catalog`) current
 /// with CISA's feed, through a reviewed pull request.
-const KEV_WORKFLOW: &str = r#"# Refreshes the CISA Known Exploited Vulnerabilities catalog that foureyes
+fn kev_workflow() -> String {
+    format!(
+        r#"# Refreshes the CISA Known Exploited Vulnerabilities catalog that foureyes
 # holds the records against (`kev_catalog` in foureyes.yaml; rules K001 and
 # K002). CISA adds entries on most working days. This job fetches the feed
 # daily and, when it changed, opens a pull request: new entries can make
@@ -170,7 +172,7 @@ on:
   schedule:
     - cron: "41 4 * * *"
   workflow_dispatch:
-permissions: {}
+permissions: {{}}
 jobs:
   refresh:
     runs-on: ubuntu-latest
@@ -181,7 +183,7 @@ jobs:
       FEED: https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json
       CATALOG: data/known_exploited_vulnerabilities.json   # = kev_catalog in foureyes.yaml
     steps:
-      - uses: actions/checkout@v4
+      - uses: {CHECKOUT}
         with:
           persist-credentials: false
       - name: Fetch the catalog from CISA
@@ -193,14 +195,14 @@ jobs:
           # stop every foureyes check (exit 2).
           jq -e '(.vulnerabilities | type == "array" and length > 0)
             and all(.vulnerabilities[]; (.cveID | type == "string")
-              and (.dueDate | type == "string" and test("^[0-9]{4}-[0-9]{2}-[0-9]{2}$")))' \
+              and (.dueDate | type == "string" and test("^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}$")))' \
             "$RUNNER_TEMP/kev.json" > /dev/null
           mkdir -p "$(dirname "$CATALOG")"
           mv "$RUNNER_TEMP/kev.json" "$CATALOG"
       - name: Propose the new catalog
         env:
-          GH_TOKEN: ${{ github.token }}
-          BASE: ${{ github.event.repository.default_branch }}
+          GH_TOKEN: ${{{{ github.token }}}}
+          BASE: ${{{{ github.event.repository.default_branch }}}}
         run: |
           if [ -z "$(git status --porcelain -- "$CATALOG")" ]; then
             echo "The catalog is current."
@@ -221,7 +223,9 @@ jobs:
           git push origin "$branch"
           gh pr create --base "$BASE" --head "$branch" --title "KEV catalog $version" \
             --body "CISA Known Exploited Vulnerabilities catalog $version, from $FEED. Records whose finding is now listed but does not say \`kev: true\` show up as K001 in the foureyes check of this pull request."
-"#;
+"#
+    )
+}
 
 fn pre_commit_config() -> String {
     format!(
@@ -254,10 +258,7 @@ pub fn run(dir: &Path, force: bool, today: Date) -> Result<usize, String> {
         .collect::<Result<_, String>>()?;
     files.push((".github/workflows/foureyes.yml", workflow()));
     files.push((".pre-commit-config.yaml", pre_commit_config()));
-    files.push((
-        ".github/workflows/kev-catalog.yml",
-        KEV_WORKFLOW.to_string(),
-    ));
+    files.push((".github/workflows/kev-catalog.yml", kev_workflow()));
 
     if dir.exists() && !dir.is_dir() {
         return Err(format!("{} is not a directory", dir.display()));

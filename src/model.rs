@@ -1220,13 +1220,16 @@ impl<'a> Model<'a> {
     }
 
     /// A record's executing team (SPEC §5), with its id, when the record's service, its
-    /// control (if it names one) and the team resolve. A002, V002, V007, V009, V010.
+    /// control (if it names one) and the team resolve: the team whose members may not
+    /// approve or verify (A002, V002, G001) and who make and watch the change (V007, V009,
+    /// V010). Every rule asks here, so routing is decided in one place.
     pub(crate) fn executing_team(&self, doc: &Doc) -> Option<(&'a str, &Team<'a>)> {
         let id = self.resolved(doc)?.executing?;
         Some((id, self.teams.get(id)?))
     }
 
-    /// A record's risk team (SPEC §5), with its id, when it resolves. A003, G003.
+    /// A record's risk team (SPEC §5), with its id, when it resolves: the team its
+    /// approvers must belong to (A003, G001) and its file's code owner (G003).
     pub(crate) fn risk_team(&self, doc: &Doc) -> Option<(&'a str, &Team<'a>)> {
         let id = self.risk_owner(doc)?;
         Some((id, self.teams.get(id)?))

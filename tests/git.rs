@@ -734,3 +734,109 @@ fn a_problem_whose_message_changed_is_not_new() {
         &["G001 error exceptions/EXC-2026-0010.yaml:14:12 /spec/expires"],
     );
 }
+
+#[test]
+fn a_lower_exposure_is_an_extension_and_an_alias_is_the_same_finding() {
+    // A reviewed claim of lower exposure accepts more (G001) and moves a Remediation to a
+    // slower tier (G004): both need the risk owners, not a rewrite.
+    let r = Repo::forked();
+    let review = "  exposure_review: {security: alice, system: frank, on: 2026-11-06}\n";
+    r.edit(
+        "exceptions/EXC-2026-0002.yaml",
+        "    severity: high\n",
+        &format!("    severity: high\n    exposure: internal\n{review}"),
+    );
+    r.edit(
+        "remediations/REM-2026-0001.yaml",
+        "severity: high}\n",
+        &format!("severity: high, exposure: isolated}}\n{review}"),
+    );
+    let run = pr(&r);
+    assert_run(
+        &run,
+        1,
+        &[
+            "G001 error exceptions/EXC-2026-0002.yaml:12:15 /spec/finding/exposure",
+            "G004 error remediations/REM-2026-0001.yaml:7:59 /spec/finding/exposure",
+        ],
+    );
+    let change = &run.json["diagnostics"][1]["facts"]["changes"][0];
+    assert_eq!(
+        change,
+        &serde_json::json!({"field": "finding.exposure", "from": "absent (internet)", "to": "isolated"})
+    );
+
+    // The same finding under another of its ids is not another finding.
+    let r = Repo::forked();
+    r.edit(
+        "exceptions/EXC-2026-0002.yaml",
+        "id: GHSA-2345-6789-cfgh",
+        "id: CVE-2026-55555\n    aliases: [ghsa-2345-6789-CFGH]",
+    );
+    assert_run(&pr(&r), 0, &[]);
+}
+
+#[test]
+fn a_routed_exception_is_reapproved_by_its_control_s_risk_team() {
+    // payments-signing-keys' risk owner becomes appsec: EXC-2026-0001, routed through it, is
+    // approved by appsec (alice, erin), and so must be its re-approval; grc's carol, the
+    // service's risk owner, does not count.
+    let r = Repo::new("");
+    r.edit(
+        "ownership/payments.yaml",
+        "remediation: platform-payments, risk: grc}",
+        "remediation: platform-payments, risk: appsec}",
+    );
+    let f = "exceptions/EXC-2026-0001.yaml";
+    r.edit(
+        f,
+        "  service: payments-api\n",
+        "  service: payments-api\n  control: payments-signing-keys\n",
+    );
+    r.edit(
+        f,
+        "{by: carol, on: 2026-11-02}",
+        "{by: alice, on: 2026-11-02}",
+    );
+    r.edit(
+        f,
+        "{by: Dana@EXAMPLE.com, on: 2026-11-03}",
+        "{by: erin, on: 2026-11-03}",
+    );
+    r.commit("route the exception through its control");
+    assert_run(&foureyes(r.path(), &[]), 0, &[]);
+    r.branch("feature");
+    r.checkout("feature");
+    r.edit(f, "expires: 2026-12-01", "expires: 2026-12-10");
+    r.edit(
+        f,
+        "    - {by: erin, on: 2026-11-03}\n",
+        "    - {by: erin, on: 2026-11-03}\n    - {by: carol, on: 2026-11-14}\n",
+    );
+    let run = pr(&r);
+    assert_run(
+        &run,
+        1,
+        &[
+            "A003 error exceptions/EXC-2026-0001.yaml:17:12 /spec/approvals/2/by",
+            "G001 error exceptions/EXC-2026-0001.yaml:18:12 /spec/expires",
+        ],
+    );
+    let a003 = run.json["diagnostics"][0]["message"].as_str().unwrap();
+    assert_eq!(
+        a003,
+        "approver `carol` is not a member of `appsec`, the risk owner of control `payments-signing-keys`"
+    );
+    let g001 = run.json["diagnostics"][1]["message"].as_str().unwrap();
+    assert!(
+        g001.contains("is by someone outside `appsec`, the risk team"),
+        "{g001}"
+    );
+
+    r.edit(
+        f,
+        "{by: carol, on: 2026-11-14}",
+        "{by: erin, on: 2026-11-14}",
+    );
+    assert_run(&pr(&r), 0, &[]);
+}

@@ -25,6 +25,7 @@ fn workflows(dir: &Path) -> Vec<PathBuf> {
         .assert()
         .success();
     files.push(dir.join("init/.github/workflows/foureyes.yml"));
+    files.push(dir.join("init/.github/workflows/kev-catalog.yml"));
     let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
     let mut block: Option<String> = None;
     let mut n = 0;

@@ -12,8 +12,8 @@ use crate::date::Date;
 use crate::diagnostic::Severity::{Error, Warning};
 use crate::diagnostic::{Diagnostic, Loc, Record};
 use crate::model::{
-    Approval, Body, Doc, ExceptionSpec, Finding, Function, Given, Kind, L, Level4, Model, TeamSpec,
-    items,
+    Approval, Body, Doc, ExceptionSpec, Exposure, Finding, Function, Given, Kind, L, Level4, Model,
+    TeamSpec, items,
 };
 
 pub const RULES: &[Rule] = &[
@@ -108,7 +108,7 @@ impl Change {
 }
 
 /// The ways a finding now asks for less urgency than at base: a lower severity, `kev` no
-/// longer true.
+/// longer true, a lower exposure.
 fn finding_eased(was: &L<Finding>, now: &L<Finding>, out: &mut Vec<Change>) {
     let (Some(was), Some(now)) = (was.get(), now.get()) else {
         return;
@@ -139,16 +139,37 @@ fn finding_eased(was: &L<Finding>, now: &L<Finding>, out: &mut Vec<Change>) {
             to.into(),
         ));
     }
+    // Absent is internet, the worst case; a malformed one now is S001's, as for `kev`.
+    let exposure = |f: &Finding| match f.exposure {
+        Given::Valid(e) => Some(e),
+        Given::Missing => Some(Exposure::Internet),
+        Given::Malformed => None,
+    };
+    if let (Some(w), Some(n)) = (exposure(was), exposure(now))
+        && n > w
+    {
+        let from = match was.exposure {
+            Given::Missing => "absent (internet)".to_string(),
+            _ => w.name().to_string(),
+        };
+        out.push(Change::new(
+            "/spec/finding/exposure",
+            "finding.exposure",
+            from,
+            n.name().into(),
+        ));
+    }
 }
 
 fn finding_id(f: &L<Finding>) -> Option<&String> {
     f.get()?.id.get()
 }
 
-/// Whether two finding ids name the same finding: compared ASCII case-insensitively (§5).
+/// Whether a record is still about the same finding: any id or alias equal, ASCII
+/// case-insensitively (§5).
 fn same_finding(was: &L<Finding>, now: &L<Finding>) -> bool {
-    match (finding_id(was), finding_id(now)) {
-        (Some(w), Some(n)) => w.eq_ignore_ascii_case(n),
+    match (was.get(), now.get()) {
+        (Some(w), Some(n)) if w.id.get().is_some() && n.id.get().is_some() => w.same_as(n),
         _ => true, // a missing id is S001, not another finding
     }
 }
