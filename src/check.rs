@@ -391,7 +391,7 @@ fn unescape(segment: &str) -> String {
 }
 
 /// Reads a file, refusing one over the size limit without reading it.
-fn read_limited(path: &Path) -> Result<Vec<u8>, (Code, String)> {
+pub fn read_limited(path: &Path) -> Result<Vec<u8>, (Code, String)> {
     match bounded::read(path, parse::MAX_FILE_BYTES) {
         Ok(Some(bytes)) => Ok(bytes),
         Ok(None) => Err(too_big()),
@@ -558,7 +558,7 @@ pub(crate) fn judge(model: &Model, config: &Config) -> Vec<Diagnostic> {
 /// cannot make locating, rendering or the output grow without bound.
 const MAX_FILE_DIAGNOSTICS: usize = 1000;
 
-fn cap_per_file(diagnostics: &mut Vec<Diagnostic>, config: &Config) {
+pub fn cap_per_file(diagnostics: &mut Vec<Diagnostic>, config: &Config) {
     let mut counts: HashMap<usize, usize> = HashMap::new();
     diagnostics.retain(|d| {
         let n = counts.entry(d.file).or_default();

@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use foureyes::config::{self, Config};
 use foureyes::date::Date;
 use foureyes::diagnostic::Severity;
+use foureyes::findings;
 use foureyes::kev;
 use foureyes::locate;
 use foureyes::model::Kind;
@@ -13,6 +14,7 @@ use foureyes::render::{self, Report};
 use foureyes::rules;
 use foureyes::schema;
 use foureyes::scope::Scope;
+use foureyes::suppress;
 use foureyes::{explain, init, output};
 
 #[derive(Parser)]
@@ -82,6 +84,74 @@ enum Command {
         today: Option<String>,
         #[arg(long)]
         config: Option<PathBuf>,
+    },
+    /// Audit the scanner ignore files of application repositories: every suppression must
+    /// be an approved, unexpired Exception of the governance repository. With --emit, print
+    /// a service's suppression file built from its approved Exceptions instead.
+    Suppressions {
+        /// Application repositories (or suppression files) to audit.
+        #[arg(default_value = ".")]
+        paths: Vec<PathBuf>,
+        /// The governance repository.
+        #[arg(long, value_name = "GOV")]
+        governance: PathBuf,
+        /// Put every file under this service.
+        #[arg(long, value_name = "ID", conflicts_with = "repository")]
+        service: Option<String>,
+        /// The application repository, instead of its `origin` remote.
+        #[arg(long, value_name = "OWNER/NAME")]
+        repository: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// The date to check against (YYYY-MM-DD); default $FOUREYES_TODAY, else today (UTC).
+        #[arg(long)]
+        today: Option<String>,
+        /// Exit 1 on warnings too.
+        #[arg(long)]
+        deny_warnings: bool,
+        /// Also write a SARIF report to FILE, whatever --format is.
+        #[arg(long, value_name = "FILE")]
+        output_sarif: Option<PathBuf>,
+        /// Print the suppression file of this scanner for --service instead of auditing.
+        #[arg(long, value_enum, value_name = "SCANNER", requires = "service")]
+        emit: Option<suppress::emit::Target>,
+    },
+    /// Hold scanner reports (SARIF, Trivy, Grype, OSV-Scanner JSON) against the governance
+    /// records of a service: every finding tracked, nothing marked fixed still detected.
+    #[command(group(clap::ArgGroup::new("which").required(true).args(["service", "repository"])))]
+    Findings {
+        /// Scanner reports, recognised by their content.
+        #[arg(required = true, value_name = "REPORT")]
+        reports: Vec<PathBuf>,
+        /// The governance repository.
+        #[arg(long, value_name = "GOV")]
+        governance: PathBuf,
+        /// The service the reports are about.
+        #[arg(long, value_name = "ID")]
+        service: Option<String>,
+        /// The repository the reports are about; its service is the one listing it.
+        #[arg(long, value_name = "OWNER/NAME")]
+        repository: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// The date to check against (YYYY-MM-DD); default $FOUREYES_TODAY, else today (UTC).
+        #[arg(long)]
+        today: Option<String>,
+        /// Exit 1 on warnings too.
+        #[arg(long)]
+        deny_warnings: bool,
+        /// The CISA KEV catalog (JSON); default the governance repository's `kev_catalog`.
+        #[arg(long, value_name = "FILE")]
+        kev_catalog: Option<PathBuf>,
+        /// Write an open Remediation for each untracked finding into DIR (never replacing a file).
+        #[arg(long, value_name = "DIR")]
+        write_records: Option<PathBuf>,
+        /// Also write a SARIF report to FILE, whatever --format is.
+        #[arg(long, value_name = "FILE")]
+        output_sarif: Option<PathBuf>,
+        /// Append a Markdown summary to FILE; default $GITHUB_STEP_SUMMARY when it is set.
+        #[arg(long, value_name = "FILE")]
+        summary: Option<PathBuf>,
     },
     /// Scaffold a governance repository from the starter policies.
     Init {
@@ -219,6 +289,143 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             })?;
             out(&text);
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Suppressions {
+            paths,
+            governance,
+            service,
+            repository,
+            format,
+            today,
+            deny_warnings,
+            output_sarif,
+            emit,
+        } => {
+            let today = resolve_today(today)?;
+            let gov = suppress::load_governance(&governance, today)?;
+            if let (Some(target), Some(service)) = (emit, &service) {
+                suppress::Select::new(Some(service.clone()), None, &gov.routes)?;
+                out(&suppress::emit::emit(&gov.backing, service, target));
+                return Ok(ExitCode::SUCCESS);
+            }
+            let select = suppress::Select::new(service, repository, &gov.routes)?;
+            let mut audit = suppress::audit(&paths, &gov, &select)?;
+            let located = locate::locate(&audit.files, std::mem::take(&mut audit.diagnostics));
+            let report = Report {
+                files: &audit.files,
+                documents: audit.entries,
+                diagnostics: &located,
+            };
+            // Code hosts name files from the repository root.
+            let needs_root =
+                matches!(format, Format::Sarif | Format::Github) || output_sarif.is_some();
+            let from_root = if needs_root {
+                audit.files_from_repo_root()
+            } else {
+                Vec::new()
+            };
+            let rooted = Report {
+                files: &from_root,
+                ..report
+            };
+            let text = match format {
+                Format::Human => render::human::render(&report, render::human::use_color()),
+                Format::Json => render::json::render(&report)?,
+                Format::Sarif => render::sarif::render(&rooted, "")?,
+                Format::Github => render::github::render(&rooted, ""),
+            };
+            let sarif = match output_sarif {
+                Some(f) => Some((f, render::sarif::render(&rooted, "")?)),
+                None => None,
+            };
+            output::write(sarif.as_ref().map(|(f, s)| (f.as_path(), s.as_str())), None)?;
+            let _ = std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes());
+            let failed = report.count(Severity::Error) > 0
+                || (deny_warnings && report.count(Severity::Warning) > 0);
+            // As for check: freeing the governance documents one by one would only cost time.
+            std::mem::forget((gov, audit, located, from_root));
+            Ok(ExitCode::from(u8::from(failed)))
+        }
+        Command::Findings {
+            reports,
+            governance,
+            service,
+            repository,
+            format,
+            today,
+            deny_warnings,
+            kev_catalog,
+            write_records,
+            output_sarif,
+            summary,
+        } => {
+            let opts = findings::Options {
+                reports,
+                governance,
+                service,
+                repository,
+                today: resolve_today(today)?,
+                kev_catalog,
+            };
+            let mut outcome = findings::run(&opts)?;
+            if let Some(dir) = write_records {
+                let untracked = outcome.untracked();
+                // Beside the report on stdout, which stays parseable.
+                for line in
+                    findings::records::write(&dir, &outcome.service, &untracked, opts.today)?
+                {
+                    eprintln!("{}", render::human::clean(&line));
+                }
+            }
+            let located = locate::locate(&outcome.files, std::mem::take(&mut outcome.diagnostics));
+            let documents = outcome.findings.len();
+            let report = Report {
+                files: &outcome.files,
+                documents,
+                diagnostics: &located,
+            };
+            let failed = report.count(Severity::Error) > 0
+                || (deny_warnings && report.count(Severity::Warning) > 0);
+            let shown = match format {
+                Format::Human => render::human::render(&report, render::human::use_color()),
+                Format::Json => render::json::render(&report)?,
+                Format::Sarif | Format::Github => String::new(),
+            };
+            // Code hosts name files from the repository root. The files are renamed in
+            // place: a copy would hold a second copy of every report's text.
+            for (f, p) in outcome.files.iter_mut().zip(&outcome.repo_paths) {
+                f.rel.clone_from(p);
+            }
+            let rooted = Report {
+                files: &outcome.files,
+                documents,
+                diagnostics: &located,
+            };
+            let text = match format {
+                Format::Sarif => render::sarif::render(&rooted, "")?,
+                Format::Github => render::github::render(&rooted, ""),
+                Format::Human | Format::Json => shown,
+            };
+            let sarif = match output_sarif {
+                Some(f) => Some((f, render::sarif::render(&rooted, "")?)),
+                None => None,
+            };
+            // Reports are built, not committed: no links into the repository.
+            let links = render::summary::Links {
+                prefix: "",
+                blob_url: None,
+            };
+            let summary = summary
+                .or_else(step_summary)
+                .map(|f| (f, render::summary::render(&rooted, &links)));
+            output::write(
+                sarif.as_ref().map(|(f, s)| (f.as_path(), s.as_str())),
+                summary.as_ref().map(|(f, s)| (f.as_path(), s.as_str())),
+            )?;
+            out(&text);
+            // The process ends here: freeing a 100 MB report piece by piece would only cost time.
+            std::mem::forget((outcome, located));
+            Ok(ExitCode::from(u8::from(failed)))
         }
         Command::Init { dir, force, today } => {
             let n = init::run(&dir, force, resolve_today(today)?)?;

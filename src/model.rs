@@ -359,6 +359,9 @@ pub struct Service {
     pub(crate) criticality: Given<Level4>,
     #[serde(default)]
     pub(crate) owners: L<Owners>,
+    /// Where its code lives: `OWNER/NAME`, optionally followed by a folder (§7).
+    #[serde(default)]
+    pub(crate) repositories: List<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -1220,6 +1223,14 @@ impl<'a> Model<'a> {
     /// What the model resolved about a record; None when its service does not resolve.
     pub(crate) fn resolved(&self, doc: &Doc) -> Option<&Resolved<'a>> {
         self.resolved.get(&(doc.file, doc.index))
+    }
+
+    /// The tier that governs findings of one class (a scanner's finding on a service).
+    pub(crate) fn governing_class(&self, class: FindingClass) -> Governing<'a> {
+        match &self.tier_order {
+            Some(order) => order.governing(ClassSet::of(|c| c == class)),
+            None => Governing::Unknown,
+        }
     }
 
     /// The tier that governs a record, when it is known.

@@ -363,7 +363,7 @@ fn action_writes_the_report_for_the_artifact() {
 fn pre_commit_hook_has_the_required_fields() {
     let hooks = yaml(".pre-commit-hooks.yaml");
     let hooks = hooks.as_array().unwrap();
-    assert_eq!(hooks.len(), 1);
+    assert_eq!(hooks.len(), 2);
     let hook = &hooks[0];
     assert_eq!(hook["id"], "foureyes");
     assert!(hook["name"].is_string());
@@ -686,4 +686,129 @@ fn action_uses_the_same_version_already_on_the_runner() {
     };
     let run = run_with(repo.path(), options);
     assert_eq!(run.steps["install"]["build"], "true", "{}", run.stdout);
+}
+
+#[test]
+fn pre_commit_hook_for_application_repositories() {
+    let hooks = yaml(".pre-commit-hooks.yaml");
+    let hook = &hooks[1];
+    assert_eq!(hook["id"], "foureyes-suppressions");
+    assert_eq!(hook["entry"], "foureyes suppressions");
+    assert_eq!(hook["language"], "rust");
+    assert_eq!(hook["pass_filenames"], false);
+    assert_eq!(
+        hook["files"],
+        r"(^|/)(\.trivyignore(\.ya?ml)?|osv-scanner\.toml|\.grype\.ya?ml|\.snyk|deny\.toml|\.cargo/audit\.toml)$"
+    );
+}
+
+#[test]
+fn action_runs_the_suppressions_command_on_an_application_repository() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = tmp.path().join("app");
+    common::copy_dir(
+        &manifest_dir().join("fixtures/suppressions/apps/x001-reasons"),
+        &app,
+    );
+    git2::Repository::init(&app)
+        .unwrap()
+        .remote("origin", "https://github.com/acme/payments.git")
+        .unwrap();
+    common::copy_dir(
+        &manifest_dir().join("fixtures/suppressions/gov"),
+        &tmp.path().join("governance"),
+    );
+    let inputs = [
+        ("command", "suppressions"),
+        ("path", "app"),
+        ("governance", "governance"),
+        ("args", "--today 2026-11-15"),
+        ("sarif-file", "suppressions.sarif"),
+    ];
+    let run = run_action(tmp.path(), &inputs);
+    assert_eq!(run.exit, 1, "{}", run.stdout);
+    assert_eq!(run.outputs, outputs("6", "0", "suppressions.sarif"));
+    assert!(
+        run.stdout
+            .contains("::error file=.trivyignore,line=2,col=1,"),
+        "{}",
+        run.stdout
+    );
+    assert!(tmp.path().join("suppressions.sarif").is_file());
+    // Without a governance repository it cannot run.
+    let run = run_action(tmp.path(), &[("command", "suppressions"), ("path", "app")]);
+    assert_eq!(run.exit, 2);
+    assert!(
+        run.stdout.contains("needs the governance input"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn action_runs_the_findings_command_on_scanner_reports() {
+    let tmp = tempfile::tempdir().unwrap();
+    common::copy_dir(&manifest_dir().join("fixtures/findings"), tmp.path());
+    let inputs = [
+        ("command", "findings"),
+        ("reports", "reports/*.json\n  reports/**/grype.sarif"),
+        ("governance", "gov"),
+        (
+            "args",
+            "--service payments-api --kev-catalog kev.json --today 2026-11-15",
+        ),
+        ("sarif-file", "findings.sarif"),
+    ];
+    let run = run_action(tmp.path(), &inputs);
+    assert_eq!(run.exit, 1, "{}", run.stdout);
+    // grype.json 2, osv.json 1, trivy.json 3, grype.sarif 1; EXC-2026-0002 is stale.
+    assert_eq!(run.outputs, outputs("7", "1", "findings.sarif"));
+    assert!(
+        run.stdout
+            .contains("::error file=reports/trivy.json,line=84,col=9,"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.summary.starts_with("## foureyes\n"), "{}", run.summary);
+    assert!(
+        run.summary
+            .contains("| F001 | untracked-finding | error | 4 |"),
+        "{}",
+        run.summary
+    );
+    assert!(tmp.path().join("findings.sarif").is_file());
+
+    // Without --service, the service is the one listing GITHUB_REPOSITORY.
+    let inputs = [
+        ("command", "findings"),
+        ("reports", "reports/trivy.json"),
+        ("governance", "gov"),
+    ];
+    let run = run_action(tmp.path(), &inputs);
+    assert_eq!(run.exit, 2);
+    let run = run_action(
+        tmp.path(),
+        &[
+            ("command", "findings"),
+            ("reports", "reports/*.xml"),
+            ("governance", "gov"),
+        ],
+    );
+    assert_eq!(run.exit, 2);
+    assert!(
+        run.stdout
+            .contains("::error::reports: no file matches reports/*.xml"),
+        "{}",
+        run.stdout
+    );
+    let run = run_action(
+        tmp.path(),
+        &[("command", "findings"), ("governance", "gov")],
+    );
+    assert_eq!(run.exit, 2);
+    assert!(
+        run.stdout.contains("needs the reports input"),
+        "{}",
+        run.stdout
+    );
 }

@@ -48,7 +48,7 @@ fn workflows(dir: &Path) -> Vec<PathBuf> {
             None => {}
         }
     }
-    assert_eq!(n, 3, "the README has three example workflows");
+    assert_eq!(n, 5, "the README has five example workflows");
     files
 }
 

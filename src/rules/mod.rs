@@ -10,6 +10,7 @@ use crate::model::{Finding, L, Model};
 mod approvals;
 mod deadlines;
 mod exceptions;
+mod findings;
 mod git;
 mod kev;
 mod ownership;
@@ -18,6 +19,7 @@ mod references;
 mod routing;
 mod shared;
 mod sla;
+mod suppressions;
 mod verification;
 
 pub(crate) use deadlines::contact;
@@ -50,6 +52,8 @@ codes! {
     D001 D002
     K001 K002
     G001 G002 G003 G004
+    X001 X002 X003 X004
+    F001 F002 F003 F004
 }
 
 pub(crate) type Check = fn(&Model, &mut Vec<Diagnostic>);
@@ -95,6 +99,8 @@ static FAMILIES: &[&[Rule]] = &[
     deadlines::RULES,
     kev::RULES,
     git::RULES,
+    suppressions::RULES,
+    findings::RULES,
 ];
 
 /// Every rule, in code order (`foureyes rules`, SARIF), whichever family declares it.
