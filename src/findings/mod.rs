@@ -355,13 +355,7 @@ fn records_of(gov: &suppress::Governance, service: &str, today: Date) -> Vec<Rec
             continue;
         }
         let aliases: Vec<String> = items(&finding.aliases).map(|(_, a)| a.clone()).collect();
-        let mut keys: Vec<String> = finding
-            .id
-            .get()
-            .into_iter()
-            .chain(&aliases)
-            .map(|s| s.to_ascii_lowercase())
-            .collect();
+        let mut keys: Vec<String> = finding.names().map(str::to_ascii_lowercase).collect();
         keys.sort();
         keys.dedup();
         records.push(Rec {

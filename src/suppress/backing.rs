@@ -109,16 +109,11 @@ impl Backing {
                     }
                 }
             };
-            let finding = e.finding.get();
-            let finding_ids = finding
-                .and_then(|f| f.id.get())
+            let finding_ids = e
+                .finding
+                .get()
                 .into_iter()
-                .chain(
-                    finding
-                        .into_iter()
-                        .flat_map(|f| items(&f.aliases).map(|(_, a)| a)),
-                )
-                .cloned()
+                .flat_map(|f| f.names().map(str::to_owned))
                 .collect();
             let approvers = items(&e.approvals)
                 .filter_map(|(_, a)| a.by.get().cloned())
