@@ -241,6 +241,8 @@ pub(crate) fn check_file(index: usize, rel: String, input: Input) -> FileResult 
     }
     out.source.yaml_docs = parsed.docs.len();
     out.source.records = records_of(&parsed.docs);
+    // Most files hold one document: a Vec grown by push would reserve room for four.
+    out.docs.reserve_exact(parsed.docs.len());
     for (n, doc) in parsed.docs.into_iter().enumerate() {
         let node = |pointer: &str| Loc::Node {
             doc: n,

@@ -312,57 +312,68 @@ fn unknown_tier(m: &Model, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Where an id was first defined: its document and pointer.
-type First<'a> = (&'a Doc, String);
+/// Where an id is written: `/metadata/id`, or `/spec/<list>/<i>/id`. The pointer is spelled
+/// out only for a duplicate, so the common case allocates nothing per id.
+#[derive(Clone, Copy)]
+enum IdAt {
+    Metadata,
+    Item(&'static str, usize),
+}
+
+impl IdAt {
+    fn pointer(self) -> String {
+        match self {
+            IdAt::Metadata => "/metadata/id".into(),
+            IdAt::Item(list, i) => format!("/spec/{list}/{i}/id"),
+        }
+    }
+}
 
 fn duplicate_id<'a>(m: &Model<'a>, out: &mut Vec<Diagnostic>) {
     // (kind, id) -> the first definition, in sorted document order.
-    let mut seen: HashMap<(&'static str, String), First<'a>> = HashMap::new();
-    let mut check = |kind: &'static str, id: &str, doc: &'a Doc, pointer: String| {
-        let key = (kind, id.to_string());
-        match seen.get(&key) {
-            Some((first, first_ptr)) => {
-                let what = match kind {
-                    "People" | "OwnershipMap" | "SlaPolicy" => format!("{kind} document"),
-                    "Team" => "team".into(),
-                    _ => kind.into(),
-                };
-                let first_file = m.paths.get(first.file).copied().unwrap_or("?");
-                let msg = format!("{what} id `{id}` is already defined in {first_file}");
-                let d = Diagnostic::at(Code::R005, doc, pointer, msg)
-                    .id_fact("kind", kind)
-                    .id_fact("id", id)
-                    .fact("first_file", first_file)
-                    .fact("first_pointer", first_ptr.as_str())
-                    .related_to(first, first_ptr.as_str(), "first defined here");
-                out.push(d);
-            }
-            None => {
-                seen.insert(key, (doc, pointer));
-            }
-        }
+    let mut seen: HashMap<(&'static str, &'a str), (&'a Doc, IdAt)> = HashMap::new();
+    let mut check = |kind: &'static str, id: &'a str, doc: &'a Doc, at: IdAt| {
+        let Some(&(first, first_at)) = seen.get(&(kind, id)) else {
+            seen.insert((kind, id), (doc, at));
+            return;
+        };
+        let what = match kind {
+            "People" | "OwnershipMap" | "SlaPolicy" => format!("{kind} document"),
+            "Team" => "team".into(),
+            _ => kind.into(),
+        };
+        let first_file = m.paths.get(first.file).copied().unwrap_or("?");
+        let first_ptr = first_at.pointer();
+        let msg = format!("{what} id `{id}` is already defined in {first_file}");
+        let d = Diagnostic::at(Code::R005, doc, at.pointer(), msg)
+            .id_fact("kind", kind)
+            .id_fact("id", id)
+            .fact("first_file", first_file)
+            .fact("first_pointer", first_ptr.as_str())
+            .related_to(first, first_ptr, "first defined here");
+        out.push(d);
     };
     for doc in m.docs {
         if let Some(id) = &doc.id {
-            check(doc.kind().name(), id, doc, "/metadata/id".into());
+            check(doc.kind().name(), id, doc, IdAt::Metadata);
         }
         match &doc.body {
             Body::People(p) => {
                 for (i, person) in items(&p.people) {
                     if let Some(id) = person.id.get() {
-                        check("person", id, doc, format!("/spec/people/{i}/id"));
+                        check("person", id, doc, IdAt::Item("people", i));
                     }
                 }
             }
             Body::OwnershipMap(o) => {
                 for (i, s) in items(&o.services) {
                     if let Some(id) = s.id.get() {
-                        check("service", id, doc, format!("/spec/services/{i}/id"));
+                        check("service", id, doc, IdAt::Item("services", i));
                     }
                 }
                 for (i, c) in items(&o.controls) {
                     if let Some(id) = c.id.get() {
-                        check("control", id, doc, format!("/spec/controls/{i}/id"));
+                        check("control", id, doc, IdAt::Item("controls", i));
                     }
                 }
             }
