@@ -11,7 +11,6 @@ mod osv;
 mod sarif;
 mod trivy;
 
-use std::io::Read;
 use std::path::Path;
 
 use crate::model::Level4;
@@ -219,16 +218,9 @@ pub fn read_file(path: &Path, name: &str) -> Result<(String, Report), String> {
             MAX_REPORT_BYTES >> 20
         ))
     };
-    if meta.len() > MAX_REPORT_BYTES {
-        return Err(too_big());
-    }
-    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
-    std::fs::File::open(path)
-        .and_then(|f| f.take(MAX_REPORT_BYTES + 1).read_to_end(&mut bytes))
-        .map_err(|e| fail(format!("cannot read: {e}")))?;
-    if bytes.len() as u64 > MAX_REPORT_BYTES {
-        return Err(too_big());
-    }
+    let mut bytes = crate::bounded::read(path, MAX_REPORT_BYTES)
+        .map_err(|e| fail(format!("cannot read: {e}")))?
+        .ok_or_else(too_big)?;
     if bytes.starts_with(b"\xEF\xBB\xBF") {
         bytes.drain(..3);
     }
