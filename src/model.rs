@@ -799,12 +799,18 @@ pub struct RemediationSpec {
     pub(crate) evidence: Option<Value>,
     /// Present (even if malformed) means a verification was recorded.
     #[serde(default)]
-    pub(crate) verification: Option<Value>,
+    pub(crate) verification: Option<L<Verification>>,
 }
 
 impl RemediationSpec {
-    pub(crate) fn verification(&self) -> Option<Verification> {
-        self.verification.as_ref().map(read_lenient)
+    /// The recorded verification; one the schema rejects as a whole reads as empty.
+    pub(crate) fn verification(&self) -> Option<&Verification> {
+        const EMPTY: &Verification = &Verification {
+            by: L(None),
+            on: L(None),
+            method: L(None),
+        };
+        self.verification.as_ref().map(|v| v.get().unwrap_or(EMPTY))
     }
 }
 
