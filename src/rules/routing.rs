@@ -1,10 +1,11 @@
 //! R007, O006, O007: a record routed through a control names a real control that covers its
 //! service, and failures of a trust decision are routed to it (SPEC §5).
 
-use super::{Code, Rule, Suggest, about_record, did_you_mean};
+use super::{Code, Rule, about_record, did_you_mean};
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::Level::{Error, Warning};
 use crate::model::{Category, Doc, Finding, L, Model, items};
+use crate::suggest::Suggest;
 
 pub const RULES: &[Rule] = &[
     Rule {
