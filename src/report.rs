@@ -791,19 +791,19 @@ pub(crate) fn build<'m>(
     by(&mut completed, |r| (r.completed_on, &r.head));
     link_rows(&mut services, &exceptions, &open, &completed);
 
-    let count = |severity| {
-        diagnostics
-            .iter()
-            .filter(|l| l.diag.severity == severity)
-            .count()
+    // The counts `check` prints.
+    let checked = crate::render::Report {
+        files,
+        documents: model.docs.len(),
+        diagnostics,
     };
     let state = |s: ExceptionState| exceptions.iter().filter(|e| e.state == s).count();
     let open_in = |s: OpenState| open.iter().filter(|o| o.state == s).count();
     let totals = Totals {
-        files: files.iter().filter(|f| f.checked).count(),
-        documents: model.docs.len(),
-        errors: count(Severity::Error),
-        warnings: count(Severity::Warning),
+        files: checked.checked_files(),
+        documents: checked.documents,
+        errors: checked.count(Severity::Error),
+        warnings: checked.count(Severity::Warning),
         services: services.len(),
         controls: controls.len(),
         teams: model.teams.len(),
