@@ -118,6 +118,23 @@ fn markdown_is_inert() {
     insta::assert_snapshot!(text);
 }
 
+/// A record completed yesterday has waited "1 day", in the Markdown as on the page.
+#[test]
+fn one_day_of_waiting_is_singular_in_every_format() {
+    let repo = repo();
+    let args = |format| {
+        let r = repo.to_str().unwrap();
+        run(&["report", r, "--format", format, "--today", "2026-11-13"])
+    };
+    let (code, md, _) = args("markdown");
+    assert_eq!(code, Some(0));
+    let row = md.lines().find(|l| l.starts_with("| REM-7<br>")).unwrap();
+    assert!(row.contains(" | 2026-11-12 | 1 day | optional<br>"), "{row}");
+    let (code, html, _) = args("html");
+    assert_eq!(code, Some(0));
+    assert!(html.contains(r#"<td class="num days" data-sort="1">1 day</td>"#));
+}
+
 #[test]
 fn html_escapes_everything_and_loads_nothing() {
     let html = report("html");

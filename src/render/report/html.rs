@@ -590,8 +590,7 @@ fn completed_row(c: &CompletedRow) -> Markup {
             td { (opt_date(c.completed_on)) }
             td.num.days data-sort=[c.days_waiting] {
                 @match c.days_waiting {
-                    Some(1) => { "1 day" }
-                    Some(n) => { (n) " days" }
+                    Some(n) => { (crate::rules::days(n)) }
                     None => { (none()) }
                 }
             }

@@ -399,7 +399,7 @@ pub fn render(r: &Report) -> String {
                     opt(h.tier.as_deref()),
                     c.implemented_by.as_ref().map_or(NONE.into(), person),
                     date(c.completed_on),
-                    c.days_waiting.map_or(NONE.into(), |n| format!("{n} days")),
+                    c.days_waiting.map_or(NONE.into(), crate::rules::days),
                     verification,
                     owner(c.validation.as_ref()),
                     if evidence.is_empty() {
