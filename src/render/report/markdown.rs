@@ -103,14 +103,21 @@ fn id(h: &RecordHead) -> String {
     format!("{}<br>{}", opt(h.id.as_deref()), text(&h.file))
 }
 
-fn diags(ds: &[DiagRow]) -> String {
-    if ds.is_empty() {
-        return NONE.into();
+/// Lines in one cell, or a dash when there are none.
+fn lines(v: Vec<String>) -> String {
+    if v.is_empty() {
+        NONE.into()
+    } else {
+        v.join("<br>")
     }
-    ds.iter()
-        .map(|d| format!("{} {}", d.code, text(&d.message)))
-        .collect::<Vec<_>>()
-        .join("<br>")
+}
+
+fn diags(ds: &[DiagRow]) -> String {
+    lines(
+        ds.iter()
+            .map(|d| format!("{} {}", d.code, text(&d.message)))
+            .collect(),
+    )
 }
 
 fn escalation(e: Option<&Escalation>) -> String {
@@ -297,8 +304,7 @@ fn exceptions(out: &mut String, r: &Report) {
                 .approvals
                 .iter()
                 .map(|a| format!("{} on {}", person(&a.by), date(a.on)))
-                .collect::<Vec<_>>()
-                .join("<br>");
+                .collect();
             let mut justification = opt(x.justification.as_deref());
             for c in &x.compensating_controls {
                 let _ = write!(justification, "<br>control: {}", text(c));
@@ -311,11 +317,7 @@ fn exceptions(out: &mut String, r: &Report) {
                     finding(h),
                     opt(h.tier.as_deref()),
                     requested,
-                    if approvers.is_empty() {
-                        NONE.into()
-                    } else {
-                        approvers
-                    },
+                    lines(approvers),
                     date(x.granted_on),
                     date(x.expires),
                     x.days_left.map_or(NONE.into(), |n| days(n, Past::Expired)),
@@ -417,7 +419,6 @@ fn verification(out: &mut String, r: &Report) {
                     let _ = write!(verification, " on {on}");
                 }
             }
-            let evidence = c.evidence.iter().map(|e| text(e)).collect::<Vec<_>>();
             row(
                 out,
                 &[
@@ -430,11 +431,7 @@ fn verification(out: &mut String, r: &Report) {
                     c.days_waiting.map_or(NONE.into(), crate::rules::days),
                     verification,
                     owner(c.validation.as_ref()),
-                    if evidence.is_empty() {
-                        NONE.into()
-                    } else {
-                        evidence.join("<br>")
-                    },
+                    lines(c.evidence.iter().map(|e| text(e)).collect()),
                     diags(&c.diagnostics),
                 ],
             );
