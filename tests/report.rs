@@ -280,14 +280,9 @@ fn who_colours_only_a_terminal() {
         repo().display()
     );
     let run = |no_color: bool| {
-        let mut c = std::process::Command::new("script");
-        c.args(["-qec", &cmd, "/dev/null"]).env_remove("NO_COLOR");
-        if no_color {
-            c.env("NO_COLOR", "1");
-        }
-        let out = c.output().expect("script(1) from util-linux");
-        assert_eq!(out.status.code(), Some(0));
-        String::from_utf8_lossy(&out.stdout).into_owned()
+        let (code, shown) = common::on_a_terminal(&cmd, no_color);
+        assert_eq!(code, Some(0));
+        shown
     };
     let coloured = run(false);
     assert!(coloured.contains("\u{1b}[1mOwners\u{1b}[0m"), "{coloured}");

@@ -174,3 +174,18 @@ pub fn git_in(cwd: &Path, args: &[&str]) -> String {
 
 /// fixtures/clean's teams/grc.yaml before and after the team declares its `scm` handle.
 pub const GRC_SCM: (&str, &str) = ("  lead: dana\n", "  lead: dana\n  scm: \"@example/grc\"\n");
+
+/// Runs the shell command `cmd` under `script`, which gives it a pseudo-terminal, with
+/// `NO_COLOR` set or not: (exit code, what the terminal shows).
+pub fn on_a_terminal(cmd: &str, no_color: bool) -> (Option<i32>, String) {
+    let mut c = std::process::Command::new("script");
+    c.args(["-qec", cmd, "/dev/null"]).env_remove("NO_COLOR");
+    if no_color {
+        c.env("NO_COLOR", "1");
+    }
+    let out = c.output().expect("script(1) from util-linux");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
