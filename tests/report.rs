@@ -406,3 +406,11 @@ fn report_and_who_read_the_config_given() {
         assert!(err.starts_with(&start) && err.lines().count() == 1, "{err}");
     }
 }
+
+#[test]
+fn the_default_format_is_the_html_page() {
+    let repo = repo();
+    let (code, out, err) = run(&["report", repo.to_str().unwrap(), "--today", "2026-11-15"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(out, report("html"));
+}
