@@ -10,23 +10,12 @@
 # part of it is tracked. Runs the two commands alternately RUNS times (default 5) and prints
 # the median of the per-pair ratios, and foureyes' peak memory against the report's size.
 # Not part of CI.
-set -euo pipefail
-cd "$(dirname "$0")/.."
-KIT=${BENCH_KIT:-../shared/bench}
+NEEDS="jq python3 /usr/bin/time"
+. "$(dirname "$0")/common.sh"
 RUNS=${RUNS:-5}
 VULNS=${1:-100000}
-TODAY=2026-11-15
 SERVICE=payments-api
-OUT=target/bench
-for tool in jq python3 /usr/bin/time; do
-  command -v "$tool" >/dev/null || { echo "bench: $tool is not installed" >&2; exit 2; }
-done
-[ -f "$KIT/gen.py" ] || { echo "bench: no $KIT/gen.py (set BENCH_KIT)" >&2; exit 2; }
-cargo build --release --quiet
-BIN=$PWD/target/release/foureyes
-mkdir -p "$OUT"
-GOV=$OUT/repo-2000
-[ -d "$GOV" ] || python3 "$KIT/gen.py" 2000 "$GOV" >/dev/null
+GOV=$(repo 2000)
 REPORT=$OUT/trivy-$VULNS.json
 [ -f "$REPORT" ] || python3 bench/gen_trivy.py "$VULNS" "$REPORT" "$GOV" "$SERVICE"
 

@@ -7,19 +7,10 @@
 # Needs hyperfine, python3 and chromium (Debian packages). The workload comes from the shared
 # bench kit's gen.py (BENCH_KIT, default ../shared/bench). Not part of CI; figures vary with
 # the machine's load: compare the ratio, measured side by side.
-set -euo pipefail
-cd "$(dirname "$0")/.."
-KIT=${BENCH_KIT:-../shared/bench}
+NEEDS="hyperfine python3"
+. "$(dirname "$0")/common.sh"
 N=${1:-2000}
-TODAY=2026-11-15
-OUT=target/bench
-command -v hyperfine >/dev/null || { echo "bench: hyperfine is not installed" >&2; exit 2; }
-[ -f "$KIT/gen.py" ] || { echo "bench: no $KIT/gen.py (set BENCH_KIT)" >&2; exit 2; }
-cargo build --release --quiet
-BIN=$PWD/target/release/foureyes
-mkdir -p "$OUT"
-DIR=$OUT/repo-$N
-[ -d "$DIR" ] || python3 "$KIT/gen.py" "$N" "$DIR" >/dev/null
+DIR=$(repo "$N")
 PAGE=$OUT/report-$N.html
 echo "== N=$N: $(find "$DIR" -type f | wc -l) files"
 hyperfine --warmup 1 --runs "${RUNS:-5}" --style none --export-json "$OUT/report-times-$N.json" \

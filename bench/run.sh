@@ -7,22 +7,13 @@
 # peer runner come from the shared bench kit: set BENCH_KIT (default ../shared/bench) to
 # the folder holding gen.py and peers.sh. Peers are optional: install them as that kit's
 # README says; missing ones are skipped. Prints medians and ratios; not part of CI.
-set -euo pipefail
-cd "$(dirname "$0")/.."
-KIT=${BENCH_KIT:-../shared/bench}
+NEEDS="hyperfine python3"
+. "$(dirname "$0")/common.sh"
 RUNS=${RUNS:-10}
-TODAY=2026-11-15
-OUT=target/bench
-command -v hyperfine >/dev/null || { echo "bench: hyperfine is not installed (apt-get install hyperfine)" >&2; exit 2; }
-[ -f "$KIT/gen.py" ] || { echo "bench: no $KIT/gen.py (set BENCH_KIT)" >&2; exit 2; }
-cargo build --release --quiet
-BIN=$PWD/target/release/foureyes
-mkdir -p "$OUT"
 
 for N in "${@:-200 2000}"; do
   for n in $N; do
-    DIR=$OUT/repo-$n
-    [ -d "$DIR" ] || python3 "$KIT/gen.py" "$n" "$DIR" >/dev/null
+    DIR=$(repo "$n")
     echo "== N=$n: $(find "$DIR" -type f | wc -l) files, $(du -sh --apparent-size "$DIR" | cut -f1)"
     "$BIN" check "$DIR" --today $TODAY --format json >"$OUT/out-$n.json" \
       || { echo "bench: foureyes does not report the generated repo clean" >&2; exit 1; }

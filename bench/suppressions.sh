@@ -8,21 +8,12 @@
 #
 # Needs hyperfine and python3, and the shared bench kit's gen.py: set BENCH_KIT (default
 # ../shared/bench). Prints medians and the ratios. Not part of CI.
-set -euo pipefail
-cd "$(dirname "$0")/.."
-KIT=${BENCH_KIT:-../shared/bench}
+NEEDS="hyperfine python3"
+. "$(dirname "$0")/common.sh"
 RUNS=${RUNS:-10}
-TODAY=2026-11-15
-OUT=target/bench
-command -v hyperfine >/dev/null || { echo "bench: hyperfine is not installed (apt-get install hyperfine)" >&2; exit 2; }
-[ -f "$KIT/gen.py" ] || { echo "bench: no $KIT/gen.py (set BENCH_KIT)" >&2; exit 2; }
-cargo build --release --quiet
-BIN=$PWD/target/release/foureyes
-mkdir -p "$OUT"
-[ -d "$OUT/repo-2000" ] || python3 "$KIT/gen.py" 2000 "$OUT/repo-2000" >/dev/null
 GOV=$OUT/sup-gov
 APP=$OUT/sup-monorepo
-python3 bench/monorepo.py "$OUT/repo-2000" "$GOV" "$APP"
+python3 bench/monorepo.py "$(repo 2000)" "$GOV" "$APP"
 "$BIN" check "$GOV" --today $TODAY --format json >/dev/null \
   || { echo "bench: the governance repository with repositories is not clean" >&2; exit 1; }
 "$BIN" suppressions "$APP" --governance "$GOV" --today $TODAY --format json >"$OUT/sup-out.json" || true

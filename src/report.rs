@@ -640,7 +640,7 @@ impl<'a, 'm> Ctx<'a, 'm> {
     fn exception(&self, doc: &'a Doc, e: &'a ExceptionSpec, warning_days: i64) -> ExceptionRow<'m> {
         let (head, _) = self.head(doc, e.service.get(), &e.finding);
         let expires = e.expires.get().copied();
-        let days_left = expires.map(|x| x.0 - self.model.today.0);
+        let days_left = expires.map(|x| x.days_since(self.model.today));
         let state = match (e.active(), days_left) {
             (false, _) => ExceptionState::Revoked,
             (true, Some(d)) if d < 0 => ExceptionState::Expired,
@@ -680,7 +680,7 @@ impl<'a, 'm> Ctx<'a, 'm> {
         let (head, tier) = self.head(doc, r.service.get(), &r.finding);
         let found = r.found_on.get().copied();
         let due = tier.zip(found).and_then(|(t, f)| t.due(f));
-        let days_left = due.map(|d| d.0 - today.0);
+        let days_left = due.map(|d| d.days_since(today));
         let covered = match (r.service.get(), r.finding.get()) {
             (Some(s), Some(f)) => self.model.covered(s, f),
             _ => false,
@@ -691,7 +691,7 @@ impl<'a, 'm> Ctx<'a, 'm> {
             Some(_) => OpenState::OnTrack,
             None => OpenState::Unknown,
         };
-        let age = found.map(|f| today.0 - f.0);
+        let age = found.map(|f| today.days_since(f));
         let [reached, next] = match (tier, age) {
             (Some(t), Some(age)) if !covered => t.escalation_at(age),
             _ => [None, None],
@@ -721,7 +721,7 @@ impl<'a, 'm> Ctx<'a, 'm> {
             head,
             implemented_by: r.implemented_by.get().map(|p| self.person(p)),
             completed_on,
-            days_waiting: completed_on.map(|c| self.model.today.0 - c.0),
+            days_waiting: completed_on.map(|c| self.model.today.days_since(c)),
             verification_required: tier
                 .is_some_and(|t| t.verification.get() == Some(&Requirement::Required)),
             verification: r.verification().map(|v| VerificationRow {
@@ -791,19 +791,19 @@ pub(crate) fn build<'m>(
     by(&mut completed, |r| (r.completed_on, &r.head));
     link_rows(&mut services, &exceptions, &open, &completed);
 
-    let count = |severity| {
-        diagnostics
-            .iter()
-            .filter(|l| l.diag.severity == severity)
-            .count()
+    // The counts `check` prints.
+    let checked = crate::render::Report {
+        files,
+        documents: model.docs.len(),
+        diagnostics,
     };
     let state = |s: ExceptionState| exceptions.iter().filter(|e| e.state == s).count();
     let open_in = |s: OpenState| open.iter().filter(|o| o.state == s).count();
     let totals = Totals {
-        files: files.iter().filter(|f| f.checked).count(),
-        documents: model.docs.len(),
-        errors: count(Severity::Error),
-        warnings: count(Severity::Warning),
+        files: checked.checked_files(),
+        documents: checked.documents,
+        errors: checked.count(Severity::Error),
+        warnings: checked.count(Severity::Warning),
         services: services.len(),
         controls: controls.len(),
         teams: model.teams.len(),

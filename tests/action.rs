@@ -417,7 +417,14 @@ fn inputs_never_reach_a_shell() {
         ("base", "$(touch pwned-7)"),
         ("sarif-file", "x.sarif\"; touch pwned-8; \""),
     ] {
-        let run = run_action(repo.path(), &[(input, value)]);
+        // The other inputs check on a fixed day, so that only the hostile value decides.
+        let day = ("args", "--today 2026-11-15");
+        let inputs = if input == "args" {
+            vec![(input, value)]
+        } else {
+            vec![(input, value), day]
+        };
+        let run = run_action(repo.path(), &inputs);
         // Each word is an argument foureyes does not know, or a path that does not exist;
         // the SARIF file is written under the odd name it was given.
         let expected = if input == "sarif-file" { 0 } else { 2 };

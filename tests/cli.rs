@@ -254,14 +254,9 @@ fn colour_on_a_terminal_unless_no_color() {
     let repo = fixture("rules/A001");
     let cmd = format!("{bin} check {} --today 2026-11-15", repo.display());
     let run = |no_color: bool| {
-        let mut c = std::process::Command::new("script");
-        c.args(["-qec", &cmd, "/dev/null"]).env_remove("NO_COLOR");
-        if no_color {
-            c.env("NO_COLOR", "1");
-        }
-        let out = c.output().expect("script(1) from util-linux");
-        assert_eq!(out.status.code(), Some(1));
-        String::from_utf8_lossy(&out.stdout).into_owned()
+        let (code, shown) = common::on_a_terminal(&cmd, no_color);
+        assert_eq!(code, Some(1));
+        shown
     };
     assert!(run(false).contains("\u{1b}["), "no colour on a terminal");
     let plain = run(true);

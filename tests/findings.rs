@@ -738,3 +738,95 @@ fn columns_count_characters_in_a_minified_report() {
         human.stdout
     );
 }
+
+/// Exit 1 on warnings only with `--deny-warnings`: here every diagnostic is a warning
+/// (F003 made one by the config, F004 by default).
+#[test]
+fn deny_warnings_fails_a_run_of_warnings_only() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&fixture(), tmp.path());
+    std::fs::write(
+        tmp.path().join("gov/foureyes.yaml"),
+        "rules: {F003: warning}\n",
+    )
+    .unwrap();
+    let args = |more: &[&'static str]| {
+        let mut a = vec![
+            "reports/grype.sarif",
+            "--governance",
+            "gov",
+            "--service",
+            "payments-api",
+            "--kev-catalog",
+            "kev.json",
+            "--format",
+            "json",
+        ];
+        a.extend(TODAY);
+        a.extend(more);
+        a
+    };
+    let r = findings_in(tmp.path(), &args(&[]));
+    let expected = [
+        STALE_1004,
+        STALE,
+        "F003 warning reports/grype.sarif:88:9 /runs/0/results/1",
+    ];
+    assert_eq!(
+        (r.code, r.lines()),
+        (0, expected.map(String::from).to_vec())
+    );
+    let r = findings_in(tmp.path(), &args(&["--deny-warnings"]));
+    assert_eq!(
+        (r.code, r.lines()),
+        (1, expected.map(String::from).to_vec())
+    );
+}
+
+/// `--output-sarif` writes the document `--format sarif` prints; `--summary FILE` appends
+/// the Markdown summary, which otherwise goes to `$GITHUB_STEP_SUMMARY`.
+#[test]
+fn sarif_file_and_step_summary() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir(tmp.path().join(".git")).unwrap();
+    let ci = tmp.path().join("ci");
+    copy_dir(&fixture(), &ci);
+    let summary = tmp.path().join("summary.md");
+    std::fs::write(&summary, "earlier step\n").unwrap();
+    let run = |format: &str, more: &[&std::ffi::OsStr], env: Option<&Path>| {
+        let mut cmd = foureyes();
+        cmd.current_dir(&ci)
+            .args(["findings", "reports/osv.json", "--governance", "gov"])
+            .args(["--service", "payments-api", "--kev-catalog", "kev.json"])
+            .args(TODAY)
+            .args(["--format", format])
+            .args(more);
+        if let Some(env) = env {
+            cmd.env("GITHUB_STEP_SUMMARY", env);
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let sarif_file = tmp.path().join("out.sarif");
+    let unused = tmp.path().join("unused.md");
+    let more = ["--output-sarif".as_ref(), sarif_file.as_os_str()];
+    let more = [&more[..], &["--summary".as_ref(), summary.as_os_str()]].concat();
+    let json = run("json", &more, Some(&unused));
+    assert_eq!(
+        serde_json::from_str::<Value>(&json).unwrap()["summary"]["errors"],
+        1
+    );
+    assert_eq!(
+        std::fs::read_to_string(&sarif_file).unwrap(),
+        run("sarif", &[], None)
+    );
+    let written = std::fs::read_to_string(&summary).unwrap();
+    let text = written.strip_prefix("earlier step\n").unwrap();
+    insta::assert_snapshot!("osv_summary", text);
+    assert!(!unused.exists(), "--summary replaces $GITHUB_STEP_SUMMARY");
+    // Without --summary, the summary goes to $GITHUB_STEP_SUMMARY.
+    let env = tmp.path().join("env.md");
+    run("json", &[], Some(&env));
+    assert_eq!(std::fs::read_to_string(&env).unwrap(), text);
+}

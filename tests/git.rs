@@ -7,13 +7,11 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use git2::{IndexAddOption, Oid, Repository, RepositoryInitOptions, Signature};
-use serde_json::Value;
 use tempfile::TempDir;
 
 mod common;
-use common::{copy_dir, line_of};
+use common::{GRC_SCM, Run, assert_run, check, copy_dir, git_in};
 
 struct Repo {
     dir: TempDir,
@@ -142,56 +140,15 @@ spec:
   status: open
 ";
 
-struct Run {
-    exit: i32,
-    lines: Vec<String>,
-    json: Value,
-    stderr: String,
-}
-
-fn foureyes(path: &Path, args: &[&str]) -> Run {
-    let output = Command::cargo_bin("foureyes")
-        .unwrap()
-        .arg("check")
-        .arg(path)
-        .args(["--today", "2026-11-15", "--format", "json"])
-        .args(args)
-        .env_remove("FOUREYES_TODAY")
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    let json: Value = serde_json::from_slice(&output.stdout).unwrap_or(Value::Null);
-    let lines = match json["diagnostics"].as_array() {
-        Some(a) => a.iter().map(line_of).collect(),
-        None => Vec::new(),
-    };
-    Run {
-        exit: output.status.code().unwrap_or(-1),
-        lines,
-        json,
-        stderr,
-    }
-}
-
 fn pr(r: &Repo) -> Run {
-    foureyes(r.path(), &["--base", "main"])
-}
-
-#[track_caller]
-fn assert_run(run: &Run, exit: i32, expected: &[&str]) {
-    assert_eq!(
-        (run.exit, run.lines.clone()),
-        (exit, expected.iter().map(|s| s.to_string()).collect()),
-        "stderr: {}",
-        run.stderr
-    );
+    check(r.path(), &["--base", "main"])
 }
 
 #[test]
 fn the_forked_repository_is_clean_in_both_modes() {
     let r = Repo::forked();
     assert_run(&pr(&r), 0, &[]);
-    assert_run(&foureyes(r.path(), &[]), 0, &[]);
+    assert_run(&check(r.path(), &[]), 0, &[]);
 }
 
 #[test]
@@ -212,7 +169,7 @@ fn g001_extension_without_reapproval() {
     let msg = run.json["diagnostics"][0]["message"].as_str().unwrap();
     assert!(msg.contains("2026-12-01 to 2026-12-03"), "{msg}");
     // Without --base the rule is silent.
-    assert_run(&foureyes(r.path(), &[]), 0, &[]);
+    assert_run(&check(r.path(), &[]), 0, &[]);
 }
 
 #[test]
@@ -312,7 +269,7 @@ fn g002_active_exception_deleted_without_revoke_is_a_warning() {
         &["G002 warning exceptions/EXC-2026-0002.yaml - -"],
     );
     assert_run(
-        &foureyes(r.path(), &["--base", "main", "--deny-warnings"]),
+        &check(r.path(), &["--base", "main", "--deny-warnings"]),
         1,
         &["G002 warning exceptions/EXC-2026-0002.yaml - -"],
     );
@@ -382,7 +339,7 @@ fn pr_mode_on_one_file() {
     // Checked in its repository (the git work tree), named from its root; only the
     // extension is new.
     assert_run(
-        &foureyes(&r.path().join(f), &["--base", "main"]),
+        &check(&r.path().join(f), &["--base", "main"]),
         1,
         &["G001 error exceptions/EXC-2026-0001.yaml:16:12 /spec/expires"],
     );
@@ -429,7 +386,7 @@ fn pre_existing_errors_are_reported_by_the_full_check_only() {
     r.commit("an unrelated change");
     assert_run(&pr(&r), 0, &[]);
     assert_run(
-        &foureyes(r.path(), &[]),
+        &check(r.path(), &[]),
         1,
         &["E001 error exceptions/EXC-2026-0010.yaml:13:12 /spec/expires"],
     );
@@ -457,7 +414,7 @@ fn pr_mode_on_a_subdirectory_reads_the_same_subtree_at_base() {
     r.remove("governance/remediations/REM-2026-0001.yaml");
     r.commit("drop REM-2026-0001");
     assert_run(
-        &foureyes(&r.path().join("governance"), &["--base", "main"]),
+        &check(&r.path().join("governance"), &["--base", "main"]),
         1,
         &["G002 error remediations/REM-2026-0001.yaml - -"],
     );
@@ -502,7 +459,7 @@ fn snapshot(dir: &Path) -> Vec<(PathBuf, std::time::SystemTime, Vec<u8>)> {
 #[test]
 fn unknown_ref_exits_2_with_one_line() {
     let r = Repo::forked();
-    let run = foureyes(r.path(), &["--base", "origin/nope"]);
+    let run = check(r.path(), &["--base", "origin/nope"]);
     assert_eq!(run.exit, 2);
     assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
     assert!(run.stderr.contains("origin/nope"), "{}", run.stderr);
@@ -512,26 +469,13 @@ fn unknown_ref_exits_2_with_one_line() {
 fn not_a_git_repository_exits_2() {
     let dir = TempDir::new().unwrap();
     copy_dir(&fixtures_clean(), dir.path());
-    let run = foureyes(dir.path(), &["--base", "main"]);
+    let run = check(dir.path(), &["--base", "main"]);
     assert_eq!(run.exit, 2);
     assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
     assert!(
         run.stderr.contains("not inside a git repository"),
         "{}",
         run.stderr
-    );
-}
-
-fn git(args: &[&str], cwd: &Path) {
-    let out = std::process::Command::new("git")
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
     );
 }
 
@@ -547,7 +491,8 @@ fn shallow_clone_exits_2_and_says_to_fetch_full_history() {
     let url = format!("file://{}", origin.path().display());
     let tmp = TempDir::new().unwrap();
     // Both tips, one commit deep each: there is no merge-base to find.
-    git(
+    git_in(
+        tmp.path(),
         &[
             "clone",
             "-q",
@@ -559,25 +504,22 @@ fn shallow_clone_exits_2_and_says_to_fetch_full_history() {
             &url,
             "both",
         ],
-        tmp.path(),
     );
-    let run = foureyes(&tmp.path().join("both"), &["--base", "origin/main"]);
+    let run = check(&tmp.path().join("both"), &["--base", "origin/main"]);
     assert_eq!(run.exit, 2, "{}", run.stderr);
     assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
     assert!(run.stderr.contains("fetch-depth: 0"), "{}", run.stderr);
     // actions/checkout's default: only the pull request's commit, no base branch at all.
-    git(
+    git_in(
+        tmp.path(),
         &[
             "clone", "-q", "--depth", "1", "--branch", "feature", &url, "one",
         ],
-        tmp.path(),
     );
-    let run = foureyes(&tmp.path().join("one"), &["--base", "origin/main"]);
+    let run = check(&tmp.path().join("one"), &["--base", "origin/main"]);
     assert_eq!(run.exit, 2, "{}", run.stderr);
     assert!(run.stderr.contains("fetch-depth: 0"), "{}", run.stderr);
 }
-
-const GRC_SCM: (&str, &str) = ("  lead: dana\n", "  lead: dana\n  scm: \"@example/grc\"\n");
 
 #[test]
 fn g003_codeowners_routing_exceptions_to_the_wrong_team() {
@@ -592,7 +534,7 @@ fn g003_codeowners_routing_exceptions_to_the_wrong_team() {
         "G003 error exceptions/EXC-2026-0001.yaml:6:12 /spec/service",
         "G003 error exceptions/EXC-2026-0002.yaml:8:12 /spec/service",
     ];
-    assert_run(&foureyes(r.path(), &[]), 1, &expected);
+    assert_run(&check(r.path(), &[]), 1, &expected);
     assert_run(&pr(&r), 1, &expected);
 }
 
@@ -605,7 +547,7 @@ fn g003_codeowners_routing_exceptions_to_the_risk_owner_is_clean() {
         "*  @example/appsec\n/exceptions/  @example/grc @example/appsec\n",
     );
     r.commit("CODEOWNERS");
-    assert_run(&foureyes(r.path(), &[]), 0, &[]);
+    assert_run(&check(r.path(), &[]), 0, &[]);
     assert_run(&pr(&r), 0, &[]);
 }
 
@@ -619,7 +561,7 @@ fn g003_the_last_matching_line_wins() {
         "/exceptions/ @example/grc\nexceptions/EXC-2026-0002.yaml @example/platform-payments\n",
     );
     assert_run(
-        &foureyes(r.path(), &[]),
+        &check(r.path(), &[]),
         1,
         &["G003 error exceptions/EXC-2026-0002.yaml:8:12 /spec/service"],
     );
@@ -628,7 +570,7 @@ fn g003_the_last_matching_line_wins() {
         "docs/CODEOWNERS",
         "exceptions/EXC-2026-0002.yaml @example/platform-payments\n/exceptions/ @example/grc\n",
     );
-    assert_run(&foureyes(r.path(), &[]), 0, &[]);
+    assert_run(&check(r.path(), &[]), 0, &[]);
 }
 
 #[test]
@@ -638,7 +580,7 @@ fn g003_only_the_first_codeowners_location_counts() {
     r.write(".github/CODEOWNERS", "* @example/appsec\n");
     r.write("CODEOWNERS", "* @example/grc\n");
     assert_run(
-        &foureyes(r.path(), &[]),
+        &check(r.path(), &[]),
         1,
         &[
             "G003 error exceptions/EXC-2026-0001.yaml:6:12 /spec/service",
@@ -679,11 +621,11 @@ fn g003_codeowners_at_the_repository_root_for_a_subdirectory() {
         "/governance/exceptions/ @example/grc\n",
     );
     let gov = r.path().join("governance");
-    assert_run(&foureyes(&gov, &[]), 0, &[]);
+    assert_run(&check(&gov, &[]), 0, &[]);
     // Patterns are relative to the repository root, not to the checked directory.
     r.write(".github/CODEOWNERS", "/exceptions/ @example/grc\n");
     assert_run(
-        &foureyes(&gov, &[]),
+        &check(&gov, &[]),
         1,
         &[
             "G003 error exceptions/EXC-2026-0001.yaml:6:12 /spec/service",
@@ -697,7 +639,7 @@ fn g003_warns_when_teams_declare_scm_but_there_is_no_codeowners() {
     let r = Repo::forked();
     r.edit("teams/grc.yaml", GRC_SCM.0, GRC_SCM.1);
     assert_run(
-        &foureyes(r.path(), &[]),
+        &check(r.path(), &[]),
         0,
         &["G003 warning teams/grc.yaml - -"],
     );
@@ -706,7 +648,7 @@ fn g003_warns_when_teams_declare_scm_but_there_is_no_codeowners() {
     copy_dir(r.path(), dir.path());
     std::fs::remove_dir_all(dir.path().join(".git")).unwrap();
     assert_run(
-        &foureyes(dir.path(), &[]),
+        &check(dir.path(), &[]),
         0,
         &["G003 warning teams/grc.yaml - -"],
     );
@@ -804,7 +746,7 @@ fn a_routed_exception_is_reapproved_by_its_control_s_risk_team() {
         "{by: erin, on: 2026-11-03}",
     );
     r.commit("route the exception through its control");
-    assert_run(&foureyes(r.path(), &[]), 0, &[]);
+    assert_run(&check(r.path(), &[]), 0, &[]);
     r.branch("feature");
     r.checkout("feature");
     r.edit(f, "expires: 2026-12-01", "expires: 2026-12-10");

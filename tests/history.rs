@@ -8,37 +8,13 @@
 use std::path::Path;
 use std::process::Command;
 
-use serde_json::Value;
 use tempfile::TempDir;
 
 mod common;
-use common::{copy_dir, foureyes, line_of, manifest_dir};
+use common::{GRC_SCM, Run, assert_run, check, copy_dir, git_in, manifest_dir};
 
 struct Git {
     dir: TempDir,
-}
-
-fn git_in(cwd: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .args(["-c", "user.name=Test", "-c", "user.email=test@example.com"])
-        .args([
-            "-c",
-            "protocol.file.allow=always",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .current_dir(cwd)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", cwd)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 impl Git {
@@ -94,58 +70,8 @@ impl Git {
     }
 }
 
-struct Run {
-    exit: i32,
-    lines: Vec<String>,
-    json: Value,
-    stderr: String,
-}
-
-fn check(path: &Path, args: &[&str]) -> Run {
-    let mut cmd = foureyes();
-    cmd.arg("check").arg(path).args(["--format", "json"]);
-    if !args.contains(&"--today") {
-        cmd.args(["--today", "2026-11-15"]);
-    }
-    let output = cmd.args(args).output().unwrap();
-    let json: Value = serde_json::from_slice(&output.stdout).unwrap_or(Value::Null);
-    let lines = match json["diagnostics"].as_array() {
-        Some(a) => a.iter().map(line_of).collect(),
-        None => Vec::new(),
-    };
-    Run {
-        exit: output.status.code().unwrap_or(-1),
-        lines,
-        json,
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
-}
-
 fn pr(g: &Git) -> Run {
     check(g.path(), &["--base", "main"])
-}
-
-impl Run {
-    fn message(&self, code: &str) -> String {
-        self.json["diagnostics"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|d| d["code"] == code)
-            .and_then(|d| d["message"].as_str())
-            .unwrap_or_else(|| panic!("no {code} in {:?}", self.lines))
-            .to_string()
-    }
-}
-
-#[track_caller]
-fn assert_run(run: &Run, exit: i32, expected: &[&str]) {
-    assert_eq!(
-        (run.exit, run.lines.clone()),
-        (exit, expected.iter().map(|s| s.to_string()).collect()),
-        "stderr: {}",
-        run.stderr
-    );
 }
 
 const EXC1: &str = "exceptions/EXC-2026-0001.yaml";
@@ -625,8 +551,6 @@ fn github_merge_commit_checkout() {
         ],
     );
 }
-
-const GRC_SCM: (&str, &str) = ("  lead: dana\n", "  lead: dana\n  scm: \"@example/grc\"\n");
 
 #[test]
 fn g003_the_config_must_be_owned_by_a_risk_team() {

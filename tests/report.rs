@@ -118,6 +118,26 @@ fn markdown_is_inert() {
     insta::assert_snapshot!(text);
 }
 
+/// A record completed yesterday has waited "1 day", in the Markdown as on the page.
+#[test]
+fn one_day_of_waiting_is_singular_in_every_format() {
+    let repo = repo();
+    let args = |format| {
+        let r = repo.to_str().unwrap();
+        run(&["report", r, "--format", format, "--today", "2026-11-13"])
+    };
+    let (code, md, _) = args("markdown");
+    assert_eq!(code, Some(0));
+    let row = md.lines().find(|l| l.starts_with("| REM-7<br>")).unwrap();
+    assert!(
+        row.contains(" | 2026-11-12 | 1 day | optional<br>"),
+        "{row}"
+    );
+    let (code, html, _) = args("html");
+    assert_eq!(code, Some(0));
+    assert!(html.contains(r#"<td class="num days" data-sort="1">1 day</td>"#));
+}
+
 #[test]
 fn html_escapes_everything_and_loads_nothing() {
     let html = report("html");
@@ -263,14 +283,9 @@ fn who_colours_only_a_terminal() {
         repo().display()
     );
     let run = |no_color: bool| {
-        let mut c = std::process::Command::new("script");
-        c.args(["-qec", &cmd, "/dev/null"]).env_remove("NO_COLOR");
-        if no_color {
-            c.env("NO_COLOR", "1");
-        }
-        let out = c.output().expect("script(1) from util-linux");
-        assert_eq!(out.status.code(), Some(0));
-        String::from_utf8_lossy(&out.stdout).into_owned()
+        let (code, shown) = common::on_a_terminal(&cmd, no_color);
+        assert_eq!(code, Some(0));
+        shown
     };
     let coloured = run(false);
     assert!(coloured.contains("\u{1b}[1mOwners\u{1b}[0m"), "{coloured}");
@@ -283,4 +298,119 @@ fn who_colours_only_a_terminal() {
     // Without a terminal (a pipe), no colour either.
     let (_, piped, _) = self::run(&["who", "payments-api", repo().to_str().unwrap()]);
     assert!(!piped.contains('\u{1b}'));
+}
+
+/// `--config` applies to `report` and `who` as to `check`: a rule turned off is not
+/// reported, an excluded record is not shown; `-o` is `--output`; a missing config is exit 2.
+#[test]
+fn report_and_who_read_the_config_given() {
+    let tmp = tempfile::tempdir().unwrap();
+    let config = tmp.path().join("foureyes.yaml");
+    std::fs::write(
+        &config,
+        "rules: {D002: off}\nexclude: [\"remediations/REM-2.yaml\"]\n",
+    )
+    .unwrap();
+    let (repo, config) = (repo(), config.to_str().unwrap());
+    let page = tmp.path().join("report.json");
+    let (code, out, err) = run(&[
+        "report",
+        repo.to_str().unwrap(),
+        "--format",
+        "json",
+        "--today",
+        "2026-11-15",
+        "--config",
+        config,
+        "-o",
+        page.to_str().unwrap(),
+    ]);
+    assert_eq!((code, out.as_str()), (Some(0), ""), "{err}");
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&page).unwrap()).unwrap();
+    let ids = |list: &str, key: &str| -> Vec<String> {
+        v[list]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| {
+                format!(
+                    "{} {}",
+                    x[key].as_str().unwrap(),
+                    x["file"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        ids("diagnostics", "code"),
+        [
+            "E001 exceptions/EXC-1.yaml",
+            "E002 exceptions/EXC-2.yaml",
+            "S001 exceptions/EXC-5.yaml",
+            "E002 exceptions/EXC-5.yaml",
+            "S001 ownership/map.yaml",
+            "R003 ownership/map.yaml",
+            "S001 people/staff.yaml",
+            "D001 remediations/REM-1.yaml",
+            "R003 remediations/REM-5.yaml",
+            "V010 remediations/REM-7.yaml",
+        ]
+    );
+    assert_eq!(
+        ids("open_remediations", "id"),
+        [
+            "REM-1 remediations/REM-1.yaml",
+            "REM-4 remediations/REM-4.yaml",
+            "REM-3 remediations/REM-3.yaml",
+            "REM-5 remediations/REM-5.yaml",
+        ]
+    );
+    assert_eq!(
+        (&v["totals"]["files"], &v["totals"]["warnings"]),
+        (&Value::from(22), &Value::from(3))
+    );
+    let (code, out, err) = run(&[
+        "who",
+        "payments-api",
+        repo.to_str().unwrap(),
+        "--today",
+        "2026-11-15",
+        "--config",
+        config,
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+    let open = out
+        .split("Open remediations\n")
+        .nth(1)
+        .unwrap()
+        .split("\n\n")
+        .next()
+        .unwrap();
+    assert_eq!(
+        open,
+        "  REM-1  CVE-2026-0101 critical  tier critical  due 2026-11-09 (6 days overdue)\n    \
+         escalation step 2 reached on 2026-11-04: call Victor Mensah <victor@example.com>"
+    );
+    let missing = tmp.path().join("missing.yaml");
+    for command in [&["report"][..], &["who", "payments-api"]] {
+        let mut args = command.to_vec();
+        args.extend([
+            repo.to_str().unwrap(),
+            "--config",
+            missing.to_str().unwrap(),
+        ]);
+        let (code, out, err) = run(&args);
+        assert_eq!((code, out.as_str()), (Some(2), ""), "{args:?}");
+        // One line; the end of it is the operating system's words.
+        let start = format!("foureyes: error: cannot read {}: ", missing.display());
+        assert!(err.starts_with(&start) && err.lines().count() == 1, "{err}");
+    }
+}
+
+#[test]
+fn the_default_format_is_the_html_page() {
+    let repo = repo();
+    let (code, out, err) = run(&["report", repo.to_str().unwrap(), "--today", "2026-11-15"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(out, report("html"));
 }

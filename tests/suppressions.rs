@@ -504,3 +504,22 @@ fn the_same_id_twice_in_a_trivyignore_is_two_problems() {
     assert_eq!(json["diagnostics"][0]["facts"].get("occurrence"), None);
     assert_eq!(json["diagnostics"][1]["facts"]["occurrence"], 1);
 }
+
+/// The human format, exactly (snippets, help, totals), and `--output-sarif`, which writes
+/// the very document `--format sarif` prints, whatever the format on stdout.
+#[test]
+fn human_output_and_the_sarif_file_of_an_audit() {
+    let tmp = app_repo(
+        "x003-blanket",
+        Some("ssh://git@github.com/acme/payments.git"),
+    );
+    let (code, human, stderr) = run(tmp.path(), &["app", "--output-sarif", "out.sarif"]);
+    assert_eq!(code, 1, "{stderr}");
+    insta::assert_snapshot!("x003-blanket-human", human);
+    let (code, sarif, _) = run(tmp.path(), &["app", "--format", "sarif"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("out.sarif")).unwrap(),
+        sarif
+    );
+}

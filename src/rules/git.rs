@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use serde_json::{Value, json};
 
 use super::{Code, Rule, about_record};
-use crate::codeowners::{Codeowners, is_scm};
+use crate::codeowners::{Codeowners, Entry, is_scm};
 use crate::date::Date;
 use crate::diagnostic::Level::Error;
 use crate::diagnostic::{Diagnostic, Loc, Record, Severity};
@@ -463,20 +463,28 @@ fn codeowners_gap(m: &Model, out: &mut Vec<Diagnostic>) {
                 co.location
             ),
         };
-        // The CODEOWNERS line and its owners are information: editing that other file
-        // must not make this a new problem.
         let d = Diagnostic::at(Code::G003, doc, "/spec/service", msg)
             .id_fact("service", service.as_str())
             .id_fact("team", team_id)
             .id_fact_opt("control", e.control.get().map(String::as_str))
-            .id_fact("scm", scm)
-            .fact("codeowners", co.location.as_str())
-            .fact("path", path.as_str())
-            .fact_opt("line", entry.map(|e| e.line))
-            .fact_opt("owners", entry.map(|e| e.owners.clone()));
-        out.push(d);
+            .id_fact("scm", scm);
+        out.push(codeowners_facts(d, co, &path, entry));
     }
     config_owner(m, co, out);
+}
+
+/// G003's facts about CODEOWNERS: the file, the path and the line that owns it, with its
+/// owners. They are information: editing that other file must not make this a new problem.
+fn codeowners_facts(
+    d: Diagnostic,
+    co: &Codeowners,
+    path: &str,
+    entry: Option<&Entry>,
+) -> Diagnostic {
+    d.fact("codeowners", co.location.as_str())
+        .fact("path", path)
+        .fact_opt("line", entry.map(|e| e.line))
+        .fact_opt("owners", entry.map(|e| e.owners.clone()))
 }
 
 /// G003 for `foureyes.yaml`: it decides which files are checked and how severe each rule
@@ -527,16 +535,12 @@ fn config_owner(m: &Model, co: &Codeowners, out: &mut Vec<Diagnostic>) {
         ),
         None => format!("no pattern in {} matches {path}; {due}", co.location),
     };
-    let d = Diagnostic::new(Code::G003, file, Loc::File, msg)
-        .fact("codeowners", co.location.as_str())
-        .fact("path", path.as_str())
-        .fact_opt("line", entry.map(|e| e.line))
-        .fact_opt("owners", entry.map(|e| e.owners.clone()))
-        .fact(
-            "risk_teams",
-            risk.iter()
-                .map(|(team, scm)| json!({"team": team, "scm": scm}))
-                .collect::<Vec<_>>(),
-        );
+    let d = Diagnostic::new(Code::G003, file, Loc::File, msg);
+    let d = codeowners_facts(d, co, &path, entry).fact(
+        "risk_teams",
+        risk.iter()
+            .map(|(team, scm)| json!({"team": team, "scm": scm}))
+            .collect::<Vec<_>>(),
+    );
     out.push(d);
 }

@@ -136,56 +136,6 @@ pub(crate) fn about_record(d: Diagnostic, service: &L<String>, finding: &L<Findi
         .id_fact_opt("finding", finding.map(String::as_str))
 }
 
-/// Suggests, for an id that does not resolve, the closest valid one when it is close enough
-/// to be a likely typo. The work is bounded: a hostile repository of many thousands of ids
-/// gets no suggestions rather than a quadratic scan.
-pub(crate) struct Suggest<'a, F> {
-    /// The valid names, listed on first use: most runs have nothing to suggest.
-    list: F,
-    names: std::cell::OnceCell<Vec<&'a str>>,
-    budget: std::cell::Cell<usize>,
-}
-
-/// Ids longer than this are not compared (valid ids have at most 128 characters, typos of
-/// them are close in length).
-const MAX_SUGGEST_CHARS: usize = 128;
-
-impl<'a, F: Fn() -> Vec<&'a str>> Suggest<'a, F> {
-    pub fn new(list: F) -> Self {
-        Suggest {
-            list,
-            names: std::cell::OnceCell::new(),
-            // String comparisons per rule run.
-            budget: std::cell::Cell::new(20_000),
-        }
-    }
-
-    pub fn closest(&self, wrong: &str) -> Option<&'a str> {
-        let names = self.names.get_or_init(|| {
-            let mut names = (self.list)();
-            names.retain(|n| n.len() <= MAX_SUGGEST_CHARS);
-            names.sort_unstable();
-            names.dedup();
-            names
-        });
-        let cost = names.len();
-        if wrong.len() > MAX_SUGGEST_CHARS || cost > self.budget.get() {
-            return None;
-        }
-        self.budget.set(self.budget.get() - cost);
-        let mut best: Option<(f64, &str)> = None;
-        for &n in names {
-            let score = strsim::jaro_winkler(wrong, n)
-                .max(strsim::normalized_damerau_levenshtein(wrong, n));
-            // Names are sorted, so a tie keeps the first in order.
-            if score >= 0.85 && best.is_none_or(|(b, _)| score > b) {
-                best = Some((score, n));
-            }
-        }
-        best.map(|(_, n)| n)
-    }
-}
-
 /// "1 day", "3 days".
 pub(crate) fn days(n: i64) -> String {
     if n == 1 {
@@ -222,22 +172,6 @@ pub(crate) fn run(model: &Model, enabled: impl Fn(Code) -> bool) -> Vec<Diagnost
 mod tests {
     use super::*;
     use std::collections::HashSet;
-
-    #[test]
-    fn suggestions_are_close_names_within_a_bounded_amount_of_work() {
-        let s = Suggest::new(|| vec!["platform-payments", "grc", "appsec"]);
-        assert_eq!(s.closest("platform-payment"), Some("platform-payments"));
-        assert_eq!(s.closest("apsec"), Some("appsec"));
-        assert_eq!(s.closest("nobody"), None);
-        // Each call costs one comparison per name: a budget of 20,000 gives up here.
-        let many: Vec<String> = (0..30_000).map(|i| format!("team-{i}")).collect();
-        let s = Suggest::new(|| many.iter().map(String::as_str).collect());
-        assert_eq!(s.closest("team-1"), None);
-        let some: Vec<String> = (0..1_000).map(|i| format!("team-{i}")).collect();
-        let s = Suggest::new(|| some.iter().map(String::as_str).collect());
-        let answered = (0..100).filter(|_| s.closest("team-12x").is_some()).count();
-        assert_eq!(answered, 20);
-    }
 
     #[test]
     fn every_code_has_exactly_one_rule_and_names_are_unique() {

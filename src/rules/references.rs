@@ -2,10 +2,11 @@
 
 use std::collections::HashMap;
 
-use super::{Code, Rule, Suggest, about_record, did_you_mean};
+use super::{Code, Rule, about_record, did_you_mean};
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::Level::Error;
 use crate::model::{Body, Doc, ExposureReview, Function, Given, Governing, Model, items};
+use crate::suggest::Suggest;
 
 pub const RULES: &[Rule] = &[
     Rule {
@@ -263,11 +264,7 @@ fn unknown_service(m: &Model, out: &mut Vec<Diagnostic>) {
 }
 
 fn unknown_tier(m: &Model, out: &mut Vec<Diagnostic>) {
-    let tiers = Suggest::new(|| {
-        let mut ids: Vec<&str> = m.tier_ids().collect();
-        ids.sort_unstable();
-        ids
-    });
+    let tiers = Suggest::new(|| m.tier_ids().collect());
     for (doc, service, finding, _) in m.records() {
         let Some(r) = m.resolved(doc) else { continue };
         if let Some((t, None)) = r.declared {

@@ -1,10 +1,11 @@
 //! R007, O006, O007: a record routed through a control names a real control that covers its
 //! service, and failures of a trust decision are routed to it (SPEC §5).
 
-use super::{Code, Rule, Suggest, about_record, did_you_mean};
+use super::{Code, Rule, about_record, did_you_mean};
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::Level::{Error, Warning};
-use crate::model::{Category, Doc, Finding, L, Model, items};
+use crate::model::{Category, Model, control_of, items};
+use crate::suggest::Suggest;
 
 pub const RULES: &[Rule] = &[
     Rule {
@@ -30,23 +31,10 @@ pub const RULES: &[Rule] = &[
     },
 ];
 
-/// Every record with its service, finding and control.
-fn records<'a>(
-    m: &Model<'a>,
-) -> impl Iterator<Item = (&'a Doc, &'a L<String>, &'a L<Finding>, &'a L<String>)> {
-    let exceptions = m
-        .exceptions()
-        .map(|(d, e)| (d, &e.service, &e.finding, &e.control));
-    let remediations = m
-        .remediations()
-        .map(|(d, r)| (d, &r.service, &r.finding, &r.control));
-    exceptions.chain(remediations)
-}
-
 fn unknown_control(m: &Model, out: &mut Vec<Diagnostic>) {
     let controls = Suggest::new(|| m.controls.keys().copied().collect());
-    for (doc, service, finding, control) in records(m) {
-        if let Some(c) = control.get()
+    for (doc, service, finding, _) in m.records() {
+        if let Some(c) = control_of(doc)
             && !m.controls.contains_key(c.as_str())
         {
             let suggestion = controls.closest(c);
@@ -64,8 +52,8 @@ fn unknown_control(m: &Model, out: &mut Vec<Diagnostic>) {
 }
 
 fn control_not_on_service(m: &Model, out: &mut Vec<Diagnostic>) {
-    for (doc, service_ref, finding, control) in records(m) {
-        let (Some(service), Some(id)) = (service_ref.get(), control.get()) else {
+    for (doc, service_ref, finding, _) in m.records() {
+        let (Some(service), Some(id)) = (service_ref.get(), control_of(doc)) else {
             continue;
         };
         let Some(c) = m.controls.get(id.as_str()) else {
@@ -89,7 +77,7 @@ fn control_not_on_service(m: &Model, out: &mut Vec<Diagnostic>) {
 }
 
 fn trust_failure_not_routed(m: &Model, out: &mut Vec<Diagnostic>) {
-    for (doc, service, finding, control) in records(m) {
+    for (doc, service, finding, _) in m.records() {
         let Some(category) = finding.get().and_then(|f| f.category.get()) else {
             continue;
         };
@@ -97,7 +85,7 @@ fn trust_failure_not_routed(m: &Model, out: &mut Vec<Diagnostic>) {
             category,
             Category::Secret | Category::Identity | Category::Authorisation
         );
-        if trust && control.get().is_none() {
+        if trust && control_of(doc).is_none() {
             let msg = format!(
                 "category `{}` is the failure of a trust decision, but the record names no `control`: it is owned where that decision is made, not by the service where it showed up",
                 category.name()

@@ -93,3 +93,99 @@ pub fn copy_fixture(name: &str) -> tempfile::TempDir {
     copy_dir(&manifest_dir().join("fixtures").join(name), tmp.path());
     tmp
 }
+
+/// A run of `foureyes check PATH --format json`: the exit code, each diagnostic in the
+/// expected.txt notation, the JSON (null when there is none) and stderr.
+pub struct Run {
+    pub exit: i32,
+    pub lines: Vec<String>,
+    pub json: Value,
+    pub stderr: String,
+}
+
+/// `foureyes check PATH --format json ARGS`, on 2026-11-15 unless ARGS give `--today`.
+pub fn check(path: &Path, args: &[&str]) -> Run {
+    let mut cmd = foureyes();
+    cmd.arg("check").arg(path).args(["--format", "json"]);
+    if !args.contains(&"--today") {
+        cmd.args(["--today", "2026-11-15"]);
+    }
+    let output = cmd.args(args).output().unwrap();
+    let json: Value = serde_json::from_slice(&output.stdout).unwrap_or(Value::Null);
+    let lines = match json["diagnostics"].as_array() {
+        Some(a) => a.iter().map(line_of).collect(),
+        None => Vec::new(),
+    };
+    Run {
+        exit: output.status.code().unwrap_or(-1),
+        lines,
+        json,
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+impl Run {
+    /// The message of the first diagnostic `code`.
+    pub fn message(&self, code: &str) -> String {
+        self.json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["code"] == code)
+            .and_then(|d| d["message"].as_str())
+            .unwrap_or_else(|| panic!("no {code} in {:?}", self.lines))
+            .to_string()
+    }
+}
+
+#[track_caller]
+pub fn assert_run(run: &Run, exit: i32, expected: &[&str]) {
+    assert_eq!(
+        (run.exit, run.lines.clone()),
+        (exit, expected.iter().map(|s| s.to_string()).collect()),
+        "stderr: {}",
+        run.stderr
+    );
+}
+
+/// The git CLI in `cwd`, with no system or user configuration, returning its stdout.
+pub fn git_in(cwd: &Path, args: &[&str]) -> String {
+    let out = std::process::Command::new("git")
+        .args(["-c", "user.name=Test", "-c", "user.email=test@example.com"])
+        .args([
+            "-c",
+            "protocol.file.allow=always",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .current_dir(cwd)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", cwd)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// fixtures/clean's teams/grc.yaml before and after the team declares its `scm` handle.
+pub const GRC_SCM: (&str, &str) = ("  lead: dana\n", "  lead: dana\n  scm: \"@example/grc\"\n");
+
+/// Runs the shell command `cmd` under `script`, which gives it a pseudo-terminal, with
+/// `NO_COLOR` set or not: (exit code, what the terminal shows).
+pub fn on_a_terminal(cmd: &str, no_color: bool) -> (Option<i32>, String) {
+    let mut c = std::process::Command::new("script");
+    c.args(["-qec", cmd, "/dev/null"]).env_remove("NO_COLOR");
+    if no_color {
+        c.env("NO_COLOR", "1");
+    }
+    let out = c.output().expect("script(1) from util-linux");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}

@@ -414,6 +414,23 @@ fn controls(r: &Report) -> Markup {
     )
 }
 
+/// A register of records: a sortable table of one row per record under its column headings.
+fn register(id: &str, caption: &str, columns: &[&str], rows: Markup) -> Markup {
+    html! {
+        div.scroll {
+            table.register #(id) data-sortable {
+                caption { (caption) }
+                thead {
+                    tr {
+                        @for c in columns { th scope="col" { (c) } }
+                    }
+                }
+                tbody { (rows) }
+            }
+        }
+    }
+}
+
 fn exception_row(e: &ExceptionRow) -> Markup {
     let h = &e.head;
     html! {
@@ -472,29 +489,16 @@ fn exceptions(r: &Report) -> Markup {
             @if r.exceptions.is_empty() {
                 p.empty { "No exceptions are recorded." }
             } @else {
-                div.scroll {
-                    table.register #exception-register data-sortable {
-                        caption { "Exceptions by expiry" }
-                        thead {
-                            tr {
-                                th scope="col" { "Exception" }
-                                th scope="col" { "Service" }
-                                th scope="col" { "Finding" }
-                                th scope="col" { "Requested by" }
-                                th scope="col" { "Approvers" }
-                                th scope="col" { "Granted on" }
-                                th scope="col" { "Expires" }
-                                th scope="col" { "Days left" }
-                                th scope="col" { "State" }
-                                th scope="col" { "Justification" }
-                                th scope="col" { "Diagnostics" }
-                            }
-                        }
-                        tbody {
-                            @for e in &r.exceptions { (exception_row(e)) }
-                        }
-                    }
-                }
+                (register(
+                    "exception-register",
+                    "Exceptions by expiry",
+                    &[
+                        "Exception", "Service", "Finding", "Requested by", "Approvers",
+                        "Granted on", "Expires", "Days left", "State", "Justification",
+                        "Diagnostics",
+                    ],
+                    html! { @for e in &r.exceptions { (exception_row(e)) } },
+                ))
             }
         },
     )
@@ -552,29 +556,15 @@ fn queue(r: &Report) -> Markup {
             @if r.open_remediations.is_empty() {
                 p.empty { "No open remediations." }
             } @else {
-                div.scroll {
-                    table.register #remediation-queue data-sortable {
-                        caption { "Open remediations by due date" }
-                        thead {
-                            tr {
-                                th scope="col" { "Remediation" }
-                                th scope="col" { "Service" }
-                                th scope="col" { "Finding" }
-                                th scope="col" { "Found on" }
-                                th scope="col" { "Due" }
-                                th scope="col" { "Days left" }
-                                th scope="col" { "State" }
-                                th scope="col" { "Escalation reached" }
-                                th scope="col" { "Call" }
-                                th scope="col" { "Next step" }
-                                th scope="col" { "Diagnostics" }
-                            }
-                        }
-                        tbody {
-                            @for o in &r.open_remediations { (open_row(o)) }
-                        }
-                    }
-                }
+                (register(
+                    "remediation-queue",
+                    "Open remediations by due date",
+                    &[
+                        "Remediation", "Service", "Finding", "Found on", "Due", "Days left",
+                        "State", "Escalation reached", "Call", "Next step", "Diagnostics",
+                    ],
+                    html! { @for o in &r.open_remediations { (open_row(o)) } },
+                ))
             }
         },
     )
@@ -600,8 +590,7 @@ fn completed_row(c: &CompletedRow) -> Markup {
             td { (opt_date(c.completed_on)) }
             td.num.days data-sort=[c.days_waiting] {
                 @match c.days_waiting {
-                    Some(1) => { "1 day" }
-                    Some(n) => { (n) " days" }
+                    Some(n) => { (crate::rules::days(n)) }
                     None => { (none()) }
                 }
             }
@@ -634,28 +623,15 @@ fn verification(r: &Report) -> Markup {
             @if r.awaiting_verification.is_empty() {
                 p.empty { "No completed remediations await verification." }
             } @else {
-                div.scroll {
-                    table.register #awaiting-verification data-sortable {
-                        caption { "Completed remediations" }
-                        thead {
-                            tr {
-                                th scope="col" { "Remediation" }
-                                th scope="col" { "Service" }
-                                th scope="col" { "Finding" }
-                                th scope="col" { "Implemented by" }
-                                th scope="col" { "Completed on" }
-                                th scope="col" { "Waiting" }
-                                th scope="col" { "Verification" }
-                                th scope="col" { "Verifier team" }
-                                th scope="col" { "Evidence" }
-                                th scope="col" { "Diagnostics" }
-                            }
-                        }
-                        tbody {
-                            @for c in &r.awaiting_verification { (completed_row(c)) }
-                        }
-                    }
-                }
+                (register(
+                    "awaiting-verification",
+                    "Completed remediations",
+                    &[
+                        "Remediation", "Service", "Finding", "Implemented by", "Completed on",
+                        "Waiting", "Verification", "Verifier team", "Evidence", "Diagnostics",
+                    ],
+                    html! { @for c in &r.awaiting_verification { (completed_row(c)) } },
+                ))
             }
         },
     )

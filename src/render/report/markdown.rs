@@ -103,14 +103,21 @@ fn id(h: &RecordHead) -> String {
     format!("{}<br>{}", opt(h.id.as_deref()), text(&h.file))
 }
 
-fn diags(ds: &[DiagRow]) -> String {
-    if ds.is_empty() {
-        return NONE.into();
+/// Lines in one cell, or a dash when there are none.
+fn lines(v: Vec<String>) -> String {
+    if v.is_empty() {
+        NONE.into()
+    } else {
+        v.join("<br>")
     }
-    ds.iter()
-        .map(|d| format!("{} {}", d.code, text(&d.message)))
-        .collect::<Vec<_>>()
-        .join("<br>")
+}
+
+fn diags(ds: &[DiagRow]) -> String {
+    lines(
+        ds.iter()
+            .map(|d| format!("{} {}", d.code, text(&d.message)))
+            .collect(),
+    )
 }
 
 fn escalation(e: Option<&Escalation>) -> String {
@@ -138,6 +145,19 @@ fn head(out: &mut String, titles: &[&str]) {
 
 pub fn render(r: &Report) -> String {
     let mut out = String::new();
+    totals(&mut out, r);
+    matrix(&mut out, r);
+    controls(&mut out, r);
+    exceptions(&mut out, r);
+    queue(&mut out, r);
+    verification(&mut out, r);
+    diagnostics(&mut out, r);
+    services(&mut out, r);
+    out
+}
+
+/// The heading and the totals.
+fn totals(out: &mut String, r: &Report) {
     let t = &r.totals;
     let (e, m) = (&t.exceptions, &t.remediations);
     let _ = write!(
@@ -169,13 +189,16 @@ pub fn render(r: &Report) -> String {
         t.errors,
         t.warnings,
     );
+}
 
+/// The ownership matrix: services by function.
+fn matrix(out: &mut String, r: &Report) {
     out.push_str("\n## Ownership matrix\n\n");
     if r.services.is_empty() {
         out.push_str("No services are defined.\n");
     } else {
         head(
-            &mut out,
+            out,
             &[
                 "Service",
                 "Security",
@@ -199,10 +222,13 @@ pub fn render(r: &Report) -> String {
             cells.extend(Function::ALL.map(|f| owner(s.owners.of(f))));
             cells.push(s.records.open.to_string());
             cells.push(s.records.overdue.to_string());
-            row(&mut out, &cells);
+            row(out, &cells);
         }
     }
+}
 
+/// Controls, one table per layer.
+fn controls(out: &mut String, r: &Report) {
     out.push_str("\n## Controls by layer\n");
     if r.controls.is_empty() {
         out.push_str("\nNo controls are defined.\n");
@@ -213,7 +239,7 @@ pub fn render(r: &Report) -> String {
             layer = Some(&c.layer);
             let _ = write!(out, "\n### {}\n\n", opt(c.layer.as_deref()));
             head(
-                &mut out,
+                out,
                 &[
                     "Control",
                     "Services",
@@ -233,7 +259,7 @@ pub fn render(r: &Report) -> String {
             .collect::<Vec<_>>()
             .join(", ");
         row(
-            &mut out,
+            out,
             &[
                 text(&c.id),
                 services,
@@ -243,13 +269,16 @@ pub fn render(r: &Report) -> String {
             ],
         );
     }
+}
 
+/// The exception register, soonest to expire first.
+fn exceptions(out: &mut String, r: &Report) {
     out.push_str("\n## Exception register\n\n");
     if r.exceptions.is_empty() {
         out.push_str("No exceptions are recorded.\n");
     } else {
         head(
-            &mut out,
+            out,
             &[
                 "Exception",
                 "Service",
@@ -275,25 +304,20 @@ pub fn render(r: &Report) -> String {
                 .approvals
                 .iter()
                 .map(|a| format!("{} on {}", person(&a.by), date(a.on)))
-                .collect::<Vec<_>>()
-                .join("<br>");
+                .collect();
             let mut justification = opt(x.justification.as_deref());
             for c in &x.compensating_controls {
                 let _ = write!(justification, "<br>control: {}", text(c));
             }
             row(
-                &mut out,
+                out,
                 &[
                     id(h),
                     service(h),
                     finding(h),
                     opt(h.tier.as_deref()),
                     requested,
-                    if approvers.is_empty() {
-                        NONE.into()
-                    } else {
-                        approvers
-                    },
+                    lines(approvers),
                     date(x.granted_on),
                     date(x.expires),
                     x.days_left.map_or(NONE.into(), |n| days(n, Past::Expired)),
@@ -304,13 +328,16 @@ pub fn render(r: &Report) -> String {
             );
         }
     }
+}
 
+/// The remediation queue, soonest due first.
+fn queue(out: &mut String, r: &Report) {
     out.push_str("\n## Remediation queue\n\n");
     if r.open_remediations.is_empty() {
         out.push_str("No open remediations.\n");
     } else {
         head(
-            &mut out,
+            out,
             &[
                 "Remediation",
                 "Service",
@@ -332,7 +359,7 @@ pub fn render(r: &Report) -> String {
                 format!("{}<br>{}", escalation(Some(n)), contact(&n.call))
             });
             row(
-                &mut out,
+                out,
                 &[
                     id(h),
                     service(h),
@@ -352,13 +379,16 @@ pub fn render(r: &Report) -> String {
             );
         }
     }
+}
 
+/// Completed remediations awaiting verification.
+fn verification(out: &mut String, r: &Report) {
     out.push_str("\n## Completed, awaiting verification\n\n");
     if r.awaiting_verification.is_empty() {
         out.push_str("No completed remediations await verification.\n");
     } else {
         head(
-            &mut out,
+            out,
             &[
                 "Remediation",
                 "Service",
@@ -389,9 +419,8 @@ pub fn render(r: &Report) -> String {
                     let _ = write!(verification, " on {on}");
                 }
             }
-            let evidence = c.evidence.iter().map(|e| text(e)).collect::<Vec<_>>();
             row(
-                &mut out,
+                out,
                 &[
                     id(h),
                     service(h),
@@ -399,35 +428,31 @@ pub fn render(r: &Report) -> String {
                     opt(h.tier.as_deref()),
                     c.implemented_by.as_ref().map_or(NONE.into(), person),
                     date(c.completed_on),
-                    c.days_waiting.map_or(NONE.into(), |n| format!("{n} days")),
+                    c.days_waiting.map_or(NONE.into(), crate::rules::days),
                     verification,
                     owner(c.validation.as_ref()),
-                    if evidence.is_empty() {
-                        NONE.into()
-                    } else {
-                        evidence.join("<br>")
-                    },
+                    lines(c.evidence.iter().map(|e| text(e)).collect()),
                     diags(&c.diagnostics),
                 ],
             );
         }
     }
+}
 
+/// The diagnostics, as `check` reports them.
+fn diagnostics(out: &mut String, r: &Report) {
     out.push_str("\n## Diagnostics\n\n");
     if r.diagnostics.is_empty() {
         out.push_str("No diagnostics: the repository checks clean.\n");
     } else {
-        head(
-            &mut out,
-            &["Severity", "Rule", "Location", "Record", "Message"],
-        );
+        head(out, &["Severity", "Rule", "Location", "Record", "Message"]);
         for d in &r.diagnostics {
             let mut location = text(&d.file);
             if let (Some(l), Some(c)) = (d.line, d.column) {
                 let _ = write!(location, ":{l}:{c}");
             }
             row(
-                &mut out,
+                out,
                 &[
                     d.severity.to_string(),
                     format!("{} {}", d.code, d.name),
@@ -440,7 +465,10 @@ pub fn render(r: &Report) -> String {
             );
         }
     }
+}
 
+/// A section per service, under its anchor.
+fn services(out: &mut String, r: &Report) {
     out.push_str("\n## Services\n");
     for s in &r.services {
         let _ = write!(out, "\n<a id=\"{}\"></a>\n\n### {}", s.anchor, text(&s.id));
@@ -451,9 +479,9 @@ pub fn render(r: &Report) -> String {
             let _ = write!(out, " ({c})");
         }
         let _ = write!(out, "\n\nDefined in {}.\n\n", text(&s.file));
-        head(&mut out, &["Function", "Team and lead"]);
+        head(out, &["Function", "Team and lead"]);
         for f in Function::ALL {
-            row(&mut out, &[f.name().to_string(), owner(s.owners.of(f))]);
+            row(out, &[f.name().to_string(), owner(s.owners.of(f))]);
         }
         if !s.controls.is_empty() {
             let controls: Vec<String> = s.controls.iter().map(|c| text(c)).collect();
@@ -504,5 +532,4 @@ pub fn render(r: &Report) -> String {
             let _ = writeln!(out, ", {}", x.state.as_str());
         }
     }
-    out
 }

@@ -8,17 +8,11 @@ pub mod terminal;
 
 /// "3 days left", "0 days left", then past the date "expired 5 days ago" / "5 days overdue".
 pub fn days(n: i64, past: Past) -> String {
-    let d = |n: u64| {
-        if n == 1 {
-            "1 day".to_string()
-        } else {
-            format!("{n} days")
-        }
-    };
-    match (n, past) {
-        (n, _) if n >= 0 => format!("{} left", d(n.unsigned_abs())),
-        (n, Past::Expired) => format!("expired {} ago", d(n.unsigned_abs())),
-        (n, Past::Overdue) => format!("{} overdue", d(n.unsigned_abs())),
+    let count = crate::rules::days(n.saturating_abs());
+    match (n >= 0, past) {
+        (true, _) => format!("{count} left"),
+        (false, Past::Expired) => format!("expired {count} ago"),
+        (false, Past::Overdue) => format!("{count} overdue"),
     }
 }
 
