@@ -456,12 +456,7 @@ pub fn run_inputs(
 }
 
 /// The cross-document stage over one side's files, in file order: model, rules, config.
-fn conclude(
-    side: Side,
-    config: &Config,
-    today: Date,
-    codeowners: Option<&Codeowners>,
-) -> Outcome {
+fn conclude(side: Side, config: &Config, today: Date, codeowners: Option<&Codeowners>) -> Outcome {
     let model = side.model(today, codeowners, config.kev.as_ref());
     let found = judge(&model, config);
     drop(model);
