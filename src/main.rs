@@ -3,11 +3,11 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use foureyes::config::{self, Config};
+use foureyes::config::Config;
 use foureyes::date::Date;
 use foureyes::diagnostic::Severity;
+use foureyes::error::Output;
 use foureyes::findings;
-use foureyes::kev;
 use foureyes::locate;
 use foureyes::model::Kind;
 use foureyes::render::{self, Report};
@@ -219,7 +219,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         } => {
             let today = resolve_today(today)?;
             let scope = Scope::of(&path)?;
-            let config = load_config(&scope.root, config, kev_catalog)?;
+            let config = Config::for_root(&scope.root, config.as_deref(), kev_catalog.as_deref())?;
             let outcome = scope.check(&config, today, base.as_deref())?;
             let located = locate::locate(&outcome.files, outcome.diagnostics);
             let report = Report {
@@ -272,7 +272,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 ReportFormat::Json => render::report::json::render(r),
             })?;
             match output {
-                Some(file) => output::replace(&file, &text, "the report")?,
+                Some(file) => output::replace(&file, &text, Output::Report)?,
                 None => out(&text),
             }
             Ok(ExitCode::SUCCESS)
@@ -493,50 +493,17 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     }
 }
 
-/// `--config FILE`, else `foureyes.yaml` in PATH when it exists; with the KEV catalog of
-/// `--kev-catalog FILE`, else of the config's `kev_catalog` (a file of the repository).
-fn load_config(
-    root: &Path,
-    flag: Option<PathBuf>,
-    kev_catalog: Option<PathBuf>,
-) -> Result<Config, String> {
-    let mut config = match flag {
-        Some(file) => Config::load(&file)?,
-        None => {
-            // Repository content: read only as a regular file, never through a link (it
-            // could name /dev/zero or a file outside PATH) nor a FIFO.
-            let default = root.join(config::FILE_NAME);
-            match std::fs::symlink_metadata(&default) {
-                Ok(m) if m.is_file() => Config::load(&default)?,
-                Ok(_) => {
-                    return Err(format!(
-                        "{}: not a regular file (links are not followed)",
-                        default.display()
-                    ));
-                }
-                Err(_) => Config::default(),
-            }
-        }
-    };
-    config.kev = match (kev_catalog, &config.kev_catalog) {
-        (Some(file), _) => Some(kev::load(&file)?),
-        (None, Some(rel)) => Some(kev::load_in_repo(&root.join(rel))?),
-        (None, None) => None,
-    };
-    Ok(config)
-}
-
 /// Checks the repository PATH belongs to and lays out the report of what it holds.
 fn report(
     path: &Path,
     today: Option<String>,
     config: Option<PathBuf>,
-    render: impl FnOnce(&foureyes::report::Report) -> Result<String, String>,
+    render: impl FnOnce(&foureyes::report::Report) -> foureyes::Result<String>,
 ) -> Result<String, String> {
     let today = resolve_today(today)?;
     let scope = Scope::of(path)?;
-    let config = load_config(&scope.root, config, None)?;
-    foureyes::report::run(&scope.root, &config, today, render)?
+    let config = Config::for_root(&scope.root, config.as_deref(), None)?;
+    Ok(foureyes::report::run(&scope.root, &config, today, render)??)
 }
 
 /// Writes to stdout. A reader that closed it early (`| head`) does not change the outcome.

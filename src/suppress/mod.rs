@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::check::{self, Outcome, SourceFile};
-use crate::config::{self, Config};
+use crate::config::Config;
 use crate::date::Date;
 use crate::diagnostic::{Diagnostic, Loc};
 use crate::parse;
@@ -46,12 +46,9 @@ pub fn load_governance(gov: &Path, today: Date) -> Result<Governance, String> {
     if !meta.is_dir() {
         return Err(fail("not a directory".into()));
     }
-    let mut config = repo_config(gov)?;
-    // `foureyes check GOV` reads the KEV catalog its config names (K001 keeps a
+    // As `foureyes check GOV` reads it, with the KEV catalog its config names (K001 keeps a
     // misclassified Exception from backing anything).
-    if let Some(rel) = &config.kev_catalog {
-        config.kev = Some(crate::kev::load_in_repo(&gov.join(rel))?);
-    }
+    let config = Config::for_root(gov, None, None)?;
     let outcome = check::run(gov, &config, today).map_err(fail)?;
     let routes = Routes::build(&outcome.docs);
     let backing = Backing::build(&outcome, today);
@@ -61,20 +58,6 @@ pub fn load_governance(gov: &Path, today: Date) -> Result<Governance, String> {
         routes,
         backing,
     })
-}
-
-/// `foureyes.yaml` at the root of a repository, read only as a regular file (never
-/// through a link, nor a FIFO), or the default config.
-fn repo_config(root: &Path) -> Result<Config, String> {
-    let file = root.join(config::FILE_NAME);
-    match std::fs::symlink_metadata(&file) {
-        Ok(m) if m.is_file() => Config::load(&file),
-        Ok(_) => Err(format!(
-            "{}: not a regular file (links are not followed)",
-            file.display()
-        )),
-        Err(_) => Ok(Config::default()),
-    }
 }
 
 /// How the files of an application path find their service.
