@@ -149,10 +149,3 @@ impl Output {
         }
     }
 }
-
-// For the modules not converted yet.
-impl From<Error> for String {
-    fn from(e: Error) -> String {
-        e.to_string()
-    }
-}

@@ -6,7 +6,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use foureyes::config::Config;
 use foureyes::date::Date;
 use foureyes::diagnostic::Severity;
-use foureyes::error::Output;
+use foureyes::error::{Error, Output, Result};
 use foureyes::findings;
 use foureyes::locate;
 use foureyes::model::Kind;
@@ -196,15 +196,15 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
-        Err(msg) => {
+        Err(e) => {
             // Messages can quote the repository (config keys, paths): no escape sequences.
-            eprintln!("foureyes: error: {}", render::human::clean(&msg));
+            eprintln!("foureyes: error: {}", render::human::clean(&e.to_string()));
             ExitCode::from(2)
         }
     }
 }
 
-fn run(cli: Cli) -> Result<ExitCode, String> {
+fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Check {
             path,
@@ -468,7 +468,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                         .find(|x| x.name().eq_ignore_ascii_case(&k))
                         .ok_or_else(|| {
                             let all = Kind::ALL.map(Kind::name).join(", ");
-                            format!("unknown kind `{k}`: expected one of {all}")
+                            Error::Usage(format!("unknown kind `{k}`: expected one of {all}"))
                         })?;
                     out(schema::source(kind));
                 }
@@ -483,8 +483,11 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                             )
                         })
                         .collect();
-                    let text = serde_json::to_string_pretty(&all)
-                        .map_err(|e| format!("cannot write the schemas: {e}"))?;
+                    let text =
+                        serde_json::to_string_pretty(&all).map_err(|source| Error::Serialize {
+                            what: "the schemas",
+                            source,
+                        })?;
                     out(&format!("{text}\n"));
                 }
             }
@@ -499,11 +502,11 @@ fn report(
     today: Option<String>,
     config: Option<PathBuf>,
     render: impl FnOnce(&foureyes::report::Report) -> foureyes::Result<String>,
-) -> Result<String, String> {
+) -> Result<String> {
     let today = resolve_today(today)?;
     let scope = Scope::of(path)?;
     let config = Config::for_root(&scope.root, config.as_deref(), None)?;
-    Ok(foureyes::report::run(&scope.root, &config, today, render)??)
+    foureyes::report::run(&scope.root, &config, today, render)?
 }
 
 /// Writes to stdout. A reader that closed it early (`| head`) does not change the outcome.
@@ -511,7 +514,7 @@ fn out(text: &str) {
     let _ = std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes());
 }
 
-fn resolve_today(flag: Option<String>) -> Result<Date, String> {
+fn resolve_today(flag: Option<String>) -> Result<Date> {
     let (value, source) = match flag {
         Some(v) => (v, "--today"),
         None => match std::env::var("FOUREYES_TODAY") {
@@ -519,7 +522,8 @@ fn resolve_today(flag: Option<String>) -> Result<Date, String> {
             _ => return Ok(Date::today_utc()),
         },
     };
-    Date::parse(&value).ok_or_else(|| format!("{source}: `{value}` is not a date (YYYY-MM-DD)"))
+    Date::parse(&value)
+        .ok_or_else(|| Error::Usage(format!("{source}: `{value}` is not a date (YYYY-MM-DD)")))
 }
 
 /// The step summary file of a GitHub Actions job.

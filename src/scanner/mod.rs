@@ -14,6 +14,7 @@ mod trivy;
 use std::io::Read;
 use std::path::Path;
 
+use crate::error::{Error, Input, Result};
 use crate::model::Level4;
 use crate::parse::Pos;
 use cursor::{Cursor, JsonError};
@@ -206,9 +207,17 @@ fn top(message: String) -> JsonError {
 
 /// Reads a report file: its text (for locations) and its findings. Every error is one line
 /// that names the file.
-pub fn read_file(path: &Path, name: &str) -> Result<(String, Report), String> {
-    let fail = |what: String| format!("{name}: {what}");
-    let meta = std::fs::metadata(path).map_err(|e| fail(format!("cannot read: {e}")))?;
+pub fn read_file(path: &Path, name: &str) -> Result<(String, Report)> {
+    let input = || Input::Report(name.to_string());
+    let fail = |reason: String| Error::Invalid {
+        input: input(),
+        reason,
+    };
+    let cannot = |source| Error::Read {
+        input: input(),
+        source,
+    };
+    let meta = std::fs::metadata(path).map_err(cannot)?;
     // Only a regular file: opening a FIFO would wait for a writer.
     if !meta.is_file() {
         return Err(fail("not a regular file".into()));
@@ -225,7 +234,7 @@ pub fn read_file(path: &Path, name: &str) -> Result<(String, Report), String> {
     let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
     std::fs::File::open(path)
         .and_then(|f| f.take(MAX_REPORT_BYTES + 1).read_to_end(&mut bytes))
-        .map_err(|e| fail(format!("cannot read: {e}")))?;
+        .map_err(cannot)?;
     if bytes.len() as u64 > MAX_REPORT_BYTES {
         return Err(too_big());
     }
@@ -245,10 +254,12 @@ pub fn read_file(path: &Path, name: &str) -> Result<(String, Report), String> {
             } else {
                 format!(" (at {})", e.pointer)
             };
-            Err(format!(
-                "{name}:{}:{}: {}{at}",
-                pos.line, pos.col, e.message
-            ))
+            Err(Error::InvalidAt {
+                input: input(),
+                line: pos.line,
+                col: pos.col,
+                reason: format!("{}{at}", e.message),
+            })
         }
     }
 }
