@@ -11,6 +11,7 @@ use crate::codeowners::{self, Codeowners};
 use crate::config::{self, Config};
 use crate::date::Date;
 use crate::diagnostic::{Diagnostic, Level, Loc, Record};
+use crate::error::{self, Error, Result};
 use crate::kev::Catalog;
 use crate::model::{Doc, Kind, Model};
 use crate::parse::{self, Problem};
@@ -73,9 +74,12 @@ fn records_of(docs: &[parse::Document]) -> Vec<Option<Record>> {
 
 /// Lists the files to check under `root`, sorted by relative path. A symlink is never
 /// followed, and nothing but regular files is opened (a FIFO named x.yaml cannot hang us).
-pub fn discover(root: &Path, config: &Config) -> Result<Vec<(String, PathBuf)>, String> {
-    let meta =
-        std::fs::metadata(root).map_err(|e| format!("cannot read {}: {e}", root.display()))?;
+pub fn discover(root: &Path, config: &Config) -> Result<Vec<(String, PathBuf)>> {
+    let cannot = |source| Error::Read {
+        input: error::Input::Path(root.to_path_buf()),
+        source,
+    };
+    let meta = std::fs::metadata(root).map_err(cannot)?;
     if meta.is_file() {
         let name = root
             .file_name()
@@ -96,7 +100,7 @@ pub fn discover(root: &Path, config: &Config) -> Result<Vec<(String, PathBuf)>, 
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || (e.file_name() != ".git" && !other_repository(e)));
     for entry in walk {
-        let entry = entry.map_err(|e| format!("cannot read {}: {e}", root.display()))?;
+        let entry = entry.map_err(|e| cannot(e.into()))?;
         if !entry.file_type().is_file() {
             continue;
         }
@@ -407,7 +411,7 @@ fn too_big() -> (Code, String) {
 }
 
 /// Runs the whole check over `root`.
-pub fn run(root: &Path, config: &Config, today: Date) -> Result<Outcome, String> {
+pub fn run(root: &Path, config: &Config, today: Date) -> Result<Outcome> {
     let found = discover(root, config)?;
     Ok(run_listed(root, found, config, today))
 }

@@ -8,7 +8,8 @@ use globset::{GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 
 use crate::diagnostic::{Diagnostic, Level};
-use crate::kev::Catalog;
+use crate::error::{Error, Input, Result};
+use crate::kev::{self, Catalog};
 use crate::parse::{self, Problem};
 use crate::rules::Code;
 
@@ -42,43 +43,90 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Self {
-        Config::from_raw(Raw {
+        let raw = Raw {
             include: None,
             exclude: Vec::new(),
             rules: HashMap::new(),
             kev_catalog: None,
-        })
-        .expect("the default config is valid")
+        };
+        Config::from_raw(raw, FILE_NAME).expect("the default config is valid")
     }
 }
 
-fn globs(patterns: &[String]) -> Result<GlobSet, String> {
+fn globs(patterns: &[String], name: &str) -> Result<GlobSet> {
     let mut b = GlobSetBuilder::new();
     for p in patterns {
         let g = globset::GlobBuilder::new(p)
             .literal_separator(true)
             .build()
-            .map_err(|e| format!("invalid glob `{p}`: {}", e.kind()))?;
+            .map_err(|e| invalid(name, format!("invalid glob `{p}`: {}", e.kind())))?;
         b.add(g);
     }
-    b.build().map_err(|e| e.to_string())
+    b.build().map_err(|e| invalid(name, e.to_string()))
+}
+
+/// A config named `name` (as [`Config::parse`] names it) that cannot be used.
+fn invalid(name: &str, reason: String) -> Error {
+    Error::Invalid {
+        input: Input::Config(name.to_string()),
+        reason,
+    }
 }
 
 impl Config {
+    /// The config of a check of `root`: `file` (`--config`), else `foureyes.yaml` in `root`
+    /// when it exists; with the KEV catalog `kev_catalog` (`--kev-catalog`), else the one
+    /// the config's `kev_catalog` names (a file of the repository).
+    pub fn for_root(
+        root: &Path,
+        file: Option<&Path>,
+        kev_catalog: Option<&Path>,
+    ) -> Result<Config> {
+        let mut config = match file {
+            Some(file) => Config::load(file)?,
+            None => Config::in_repo(root)?,
+        };
+        config.kev = match (kev_catalog, &config.kev_catalog) {
+            (Some(file), _) => Some(kev::load(file)?),
+            (None, Some(rel)) => Some(kev::load_in_repo(&root.join(rel))?),
+            (None, None) => None,
+        };
+        Ok(config)
+    }
+
+    /// `foureyes.yaml` in `root`, else the default config. Repository content: read only as
+    /// a regular file, never through a link (it could name /dev/zero or a file outside the
+    /// repository) nor a FIFO.
+    fn in_repo(root: &Path) -> Result<Config> {
+        let file = root.join(FILE_NAME);
+        match std::fs::symlink_metadata(&file) {
+            Ok(m) if m.is_file() => Config::load(&file),
+            Ok(_) => Err(invalid(
+                &file.display().to_string(),
+                "not a regular file (links are not followed)".into(),
+            )),
+            Err(_) => Ok(Config::default()),
+        }
+    }
+
     /// Reads a config file; any problem is an error (a broken config is never ignored).
-    pub fn load(path: &Path) -> Result<Config, String> {
+    pub fn load(path: &Path) -> Result<Config> {
+        let name = path.display().to_string();
         let mut bytes = Vec::new();
         std::fs::File::open(path)
             .and_then(|f| f.take(parse::MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
-            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        let mut config = Config::parse(bytes, &path.display().to_string())?;
+            .map_err(|source| Error::Read {
+                input: Input::Config(name.clone()),
+                source,
+            })?;
+        let mut config = Config::parse(bytes, &name)?;
         config.path = Some(path.to_path_buf());
         Ok(config)
     }
 
     /// Reads a config from its bytes; `name` says where they come from, for errors.
-    pub fn parse(bytes: Vec<u8>, name: &str) -> Result<Config, String> {
-        let fail = |what: String| format!("{name}: {what}");
+    pub fn parse(bytes: Vec<u8>, name: &str) -> Result<Config> {
+        let fail = |what: String| invalid(name, what);
         if bytes.len() as u64 > parse::MAX_FILE_BYTES {
             let mib = parse::MAX_FILE_BYTES >> 20;
             return Err(fail(format!("larger than {mib} MiB")));
@@ -108,24 +156,25 @@ impl Config {
             _ => return Err(fail("expected a single YAML document".into())),
         };
         let raw = Raw::deserialize(&value).map_err(|e| fail(e.to_string()))?;
-        Config::from_raw(raw).map_err(fail)
+        Config::from_raw(raw, name)
     }
 
-    fn from_raw(raw: Raw) -> Result<Config, String> {
+    fn from_raw(raw: Raw, name: &str) -> Result<Config> {
         let include = raw
             .include
             .unwrap_or_else(|| vec!["**/*.yaml".into(), "**/*.yml".into()]);
         let mut rules = HashMap::new();
         for (code, level) in raw.rules {
-            let c =
-                Code::parse(&code).ok_or_else(|| format!("unknown rule `{code}` in `rules`"))?;
+            let c = Code::parse(&code)
+                .ok_or_else(|| invalid(name, format!("unknown rule `{code}` in `rules`")))?;
             let sev = match level.as_str() {
                 "error" => Level::Error,
                 "warning" => Level::Warning,
                 "off" => Level::Off,
                 other => {
-                    return Err(format!(
-                        "rule {code}: `{other}` is not one of error, warning, off"
+                    return Err(invalid(
+                        name,
+                        format!("rule {code}: `{other}` is not one of error, warning, off"),
                     ));
                 }
             };
@@ -136,14 +185,17 @@ impl Config {
             // Repository content: it names a file of the repository, nothing outside it.
             let outside = |c: Component| !matches!(c, Component::Normal(_) | Component::CurDir);
             if file.is_empty() || path.is_absolute() || path.components().any(outside) {
-                return Err(format!(
-                    "kev_catalog: `{file}` must be a relative path inside the checked folder"
+                return Err(invalid(
+                    name,
+                    format!(
+                        "kev_catalog: `{file}` must be a relative path inside the checked folder"
+                    ),
                 ));
             }
         }
         Ok(Config {
-            include: globs(&include)?,
-            exclude: globs(&raw.exclude)?,
+            include: globs(&include, name)?,
+            exclude: globs(&raw.exclude, name)?,
             rules,
             path: None,
             kev_catalog: raw.kev_catalog,

@@ -1,6 +1,7 @@
 //! `foureyes explain CODE|NAME`: finds a rule by its code (`A001`) or its name
 //! (`self-approval`), or says which rules come closest.
 
+use crate::error::{Error, Result};
 use crate::rules::{self, Rule};
 
 /// Suggestions are at least this similar to the query (0 to 1, normalised edit distance)...
@@ -10,7 +11,7 @@ const NEAR_BEST: f64 = 0.1;
 const MAX_SUGGESTIONS: usize = 3;
 
 /// The rule a code or name denotes, case-insensitively (`_` and spaces read as `-`).
-pub fn find(query: &str) -> Result<&'static Rule, String> {
+pub fn find(query: &str) -> Result<&'static Rule> {
     let q = normal(query);
     if let Some(rule) = rules::all().find(|r| normal(r.code.as_str()) == q || r.name == q) {
         return Ok(rule);
@@ -37,9 +38,9 @@ pub fn find(query: &str) -> Result<&'static Rule, String> {
         [one] => format!("; did you mean {one}?"),
         many => format!("; did you mean one of {}?", many.join(", ")),
     };
-    Err(format!(
+    Err(Error::Usage(format!(
         "unknown rule `{query}`{hint} (`foureyes rules` lists them all)"
-    ))
+    )))
 }
 
 fn normal(s: &str) -> String {

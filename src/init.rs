@@ -7,6 +7,7 @@ use std::io::Write;
 use std::path::Path;
 
 use crate::date::Date;
+use crate::error::{Error, Output, Result};
 
 macro_rules! starter {
     ($($path:literal)*) => {
@@ -60,7 +61,7 @@ const DATED: [&str; 2] = ["exceptions/", "remediations/"];
 
 /// `text` with every `YYYY-MM-DD` date moved by `days` (ids such as `EXC-2026-0001` are no
 /// dates and stay).
-fn redate(text: &str, days: i64) -> Result<String, String> {
+fn redate(text: &str, days: i64) -> Result<String> {
     let b = text.as_bytes();
     let mut out = String::with_capacity(text.len());
     let mut copied = 0;
@@ -74,7 +75,9 @@ fn redate(text: &str, days: i64) -> Result<String, String> {
                 let moved = d
                     .plus(days)
                     .filter(|m| (Date(-719_528)..=Date(2_932_896)).contains(m))
-                    .ok_or("cannot date the example records around that day")?;
+                    .ok_or_else(|| {
+                        Error::Usage("cannot date the example records around that day".into())
+                    })?;
                 out.push_str(&text[copied..i]);
                 out.push_str(&moved.to_string());
                 i += 10;
@@ -242,7 +245,7 @@ fn pre_commit_config() -> String {
 
 /// Writes the scaffold, dated for `today`, into `dir` and returns how many files it wrote.
 /// Nothing is written when any target exists, unless `force` replaces them.
-pub fn run(dir: &Path, force: bool, today: Date) -> Result<usize, String> {
+pub fn run(dir: &Path, force: bool, today: Date) -> Result<usize> {
     let days = today.0 - STARTER_DAY.0;
     let mut files: Vec<(&str, String)> = STARTER
         .iter()
@@ -257,13 +260,16 @@ pub fn run(dir: &Path, force: bool, today: Date) -> Result<usize, String> {
                 },
             ))
         })
-        .collect::<Result<_, String>>()?;
+        .collect::<Result<_>>()?;
     files.push((".github/workflows/foureyes.yml", workflow()));
     files.push((".pre-commit-config.yaml", pre_commit_config()));
     files.push((".github/workflows/kev-catalog.yml", kev_workflow()));
 
     if dir.exists() && !dir.is_dir() {
-        return Err(format!("{} is not a directory", dir.display()));
+        return Err(Error::Occupied(format!(
+            "{} is not a directory",
+            dir.display()
+        )));
     }
     let mut existing = Vec::new();
     for (rel, _) in &files {
@@ -272,25 +278,35 @@ pub fn run(dir: &Path, force: bool, today: Date) -> Result<usize, String> {
         for folder in Path::new(rel).ancestors().skip(1) {
             let folder = dir.join(folder);
             if folder.exists() && !folder.is_dir() {
-                return Err(format!("{} is not a directory", folder.display()));
+                return Err(Error::Occupied(format!(
+                    "{} is not a directory",
+                    folder.display()
+                )));
             }
         }
         if target.is_dir() {
-            return Err(format!("{} is a directory", target.display()));
+            return Err(Error::Occupied(format!(
+                "{} is a directory",
+                target.display()
+            )));
         }
         if target.exists() {
             existing.push(target.display().to_string());
         }
     }
     if !existing.is_empty() && !force {
-        return Err(format!(
+        return Err(Error::Occupied(format!(
             "refusing to overwrite {} (--force replaces them)",
             existing.join(", ")
-        ));
+        )));
     }
     for (rel, text) in &files {
         let target = dir.join(rel);
-        let fail = |e: std::io::Error| format!("cannot write {}: {e}", target.display());
+        let fail = |source: std::io::Error| Error::Write {
+            output: Output::File,
+            path: target.clone(),
+            source,
+        };
         if let Some(parent) = target.parent() {
             fs::create_dir_all(parent).map_err(fail)?;
         }

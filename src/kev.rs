@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use crate::bounded;
 use crate::date::Date;
+use crate::error::{Error, Input, Result};
 
 /// Far above the real catalog (1.3 MB for 1,404 entries in 2025): room for 100,000 entries
 /// of the same shape, and a bound on what a hostile file can make us read.
@@ -53,58 +54,72 @@ impl Catalog {
 
 /// Reads the catalog at `path` (given on the command line: a pipe will do). Every problem is
 /// one line that names the file.
-pub fn load(path: &Path) -> Result<Catalog, String> {
-    let fail = |what: String| format!("KEV catalog {}: {what}", path.display());
+pub fn load(path: &Path) -> Result<Catalog> {
     let bytes = bounded::read(path, MAX_CATALOG_BYTES)
-        .map_err(|e| fail(format!("cannot read it: {e}")))?
-        .ok_or_else(|| fail(format!("larger than {} MiB", MAX_CATALOG_BYTES >> 20)))?;
-    parse(&bytes).map_err(fail)
+        .map_err(|source| Error::Read {
+            input: Input::Kev(path.to_path_buf()),
+            source,
+        })?
+        .ok_or_else(|| invalid(path, format!("larger than {} MiB", MAX_CATALOG_BYTES >> 20)))?;
+    parse(&bytes, path)
 }
 
 /// Reads the catalog the repository's config names: repository content, so only a regular
 /// file, never through a link (it could name a device or a file outside the repository).
-pub fn load_in_repo(path: &Path) -> Result<Catalog, String> {
+pub fn load_in_repo(path: &Path) -> Result<Catalog> {
     match std::fs::symlink_metadata(path) {
-        Ok(m) if !m.is_file() => Err(format!(
-            "KEV catalog {}: not a regular file (links are not followed)",
-            path.display()
+        Ok(m) if !m.is_file() => Err(invalid(
+            path,
+            "not a regular file (links are not followed)".into(),
         )),
         _ => load(path),
     }
 }
 
 /// Parses a catalog: an object whose `vulnerabilities` are objects with a string `cveID` and
-/// a `dueDate` (YYYY-MM-DD). The first entry of an id wins.
-pub fn parse(bytes: &[u8]) -> Result<Catalog, String> {
+/// a `dueDate` (YYYY-MM-DD). The first entry of an id wins. `path` names it in errors.
+pub fn parse(bytes: &[u8], path: &Path) -> Result<Catalog> {
     const SHAPE: &str =
         "not CISA's KEV shape (an object with `vulnerabilities`, each with `cveID` and `dueDate`)";
     // serde would also read a struct from an array of its fields; CISA's shape is an object.
     if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
-        return Err(
+        return Err(invalid(
+            path,
             if serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok() {
                 SHAPE.to_string()
             } else {
                 "not valid JSON".to_string()
             },
-        );
+        ));
     }
     let raw: Raw = serde_json::from_slice(bytes).map_err(|e| {
         let what = if e.is_data() { SHAPE } else { "not valid JSON" };
-        format!("{what}: {e}")
+        invalid(path, format!("{what}: {e}"))
     })?;
     let mut due = HashMap::with_capacity(raw.vulnerabilities.len());
     for (i, entry) in raw.vulnerabilities.into_iter().enumerate() {
         let id = entry.cve_id.trim();
         if id.is_empty() {
-            return Err(format!("vulnerabilities[{i}]: empty `cveID`"));
+            return Err(invalid(
+                path,
+                format!("vulnerabilities[{i}]: empty `cveID`"),
+            ));
         }
         let date = Date::parse(&entry.due_date).ok_or_else(|| {
             let id: String = id.chars().take(40).collect();
-            format!("vulnerabilities[{i}] ({id}): `dueDate` is not a date (YYYY-MM-DD)")
+            let why = format!("vulnerabilities[{i}] ({id}): `dueDate` is not a date (YYYY-MM-DD)");
+            invalid(path, why)
         })?;
         due.entry(id.to_ascii_uppercase()).or_insert(date);
     }
     Ok(Catalog { due })
+}
+
+fn invalid(path: &Path, reason: String) -> Error {
+    Error::Invalid {
+        input: Input::Kev(path.to_path_buf()),
+        reason,
+    }
 }
 
 #[cfg(test)]
@@ -117,6 +132,7 @@ mod tests {
             br#"{"title": "t", "count": 2, "vulnerabilities": [
                 {"cveID": "CVE-2025-0001", "dueDate": "2025-02-01", "notes": "a\/b \u2019", "cwes": []},
                 {"cveID": "cve-2025-0002", "dueDate": "2025-03-01"}]}"#,
+            Path::new("kev.json"),
         )
         .unwrap();
         assert_eq!(c.len(), 2);
@@ -150,12 +166,15 @@ mod tests {
             (b"{\"vulnerabilities\": [", "not valid JSON"),
             (b"\xff", "not valid JSON"),
         ] {
-            let err = parse(bytes).err().unwrap_or_default();
+            let err = parse(bytes, Path::new("kev.json"))
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
             assert!(err.contains(want), "{err}");
             assert!(!err.contains('\n'), "{err}");
         }
         // Deep nesting is refused by the parser's recursion limit, not by the stack.
         let deep = format!("{{\"vulnerabilities\": {}", "[".repeat(100_000));
-        assert!(parse(deep.as_bytes()).is_err());
+        assert!(parse(deep.as_bytes(), Path::new("kev.json")).is_err());
     }
 }

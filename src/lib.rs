@@ -11,6 +11,7 @@ pub mod codeowners;
 pub mod config;
 pub mod date;
 pub mod diagnostic;
+pub mod error;
 pub mod explain;
 pub mod findings;
 pub mod init;
@@ -29,3 +30,5 @@ pub mod schema;
 pub mod scope;
 mod suggest;
 pub mod suppress;
+
+pub use error::{Error, Result};

@@ -3,21 +3,22 @@
 //! without leaving half a report behind.
 
 use std::fs::{self, OpenOptions};
-use std::io::Write;
+use std::io::{self, ErrorKind, Write};
 use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Output, Result};
 
 /// Writes the SARIF file (replacing it) and appends the summary (a step summary collects
 /// the reports of every step of a job).
-pub fn write(sarif: Option<(&Path, &str)>, summary: Option<(&Path, &str)>) -> Result<(), String> {
+pub fn write(sarif: Option<(&Path, &str)>, summary: Option<(&Path, &str)>) -> Result<()> {
     let staged = match sarif {
-        Some((path, text)) => Some((path, stage(path, text, "SARIF")?)),
+        Some((path, text)) => Some((path, stage(path, text, Output::Sarif)?)),
         None => None,
     };
     let written = summary
         .map_or(Ok(()), |(path, text)| append(path, text))
         .and_then(|()| match &staged {
-            Some((path, tmp)) => fs::rename(tmp, path)
-                .map_err(|e| format!("cannot write SARIF to {}: {e}", path.display())),
+            Some((path, tmp)) => fs::rename(tmp, path).map_err(fail(Output::Sarif, path)),
             None => Ok(()),
         });
     if written.is_err()
@@ -30,14 +31,17 @@ pub fn write(sarif: Option<(&Path, &str)>, summary: Option<(&Path, &str)>) -> Re
 
 /// Writes `text` to a new hidden file beside `path`, to be renamed over it: no reader ever
 /// sees a partly written file at `path`.
-fn stage(path: &Path, text: &str, what: &str) -> Result<PathBuf, String> {
-    let fail = |why: String| format!("cannot write {what} to {}: {why}", path.display());
+fn stage(path: &Path, text: &str, what: Output) -> Result<PathBuf> {
+    let err = fail(what, path);
     if path.is_dir() {
-        return Err(fail("it is a directory".into()));
+        return Err(err(io::Error::new(
+            ErrorKind::IsADirectory,
+            "it is a directory",
+        )));
     }
     let name = path
         .file_name()
-        .ok_or_else(|| fail("not a file name".into()))?;
+        .ok_or_else(|| err(io::Error::new(ErrorKind::InvalidInput, "not a file name")))?;
     let tmp = path.with_file_name(format!(
         ".{}.{}.tmp",
         name.to_string_lossy(),
@@ -47,28 +51,37 @@ fn stage(path: &Path, text: &str, what: &str) -> Result<PathBuf, String> {
         .write(true)
         .create_new(true)
         .open(&tmp)
-        .map_err(|e| fail(e.to_string()))?;
+        .map_err(&err)?;
     if let Err(e) = file.write_all(text.as_bytes()) {
         let _ = fs::remove_file(&tmp);
-        return Err(fail(e.to_string()));
+        return Err(err(e));
     }
     Ok(tmp)
 }
 
 /// Replaces `path` with `text`, whole or not at all.
-pub fn replace(path: &Path, text: &str, what: &str) -> Result<(), String> {
+pub fn replace(path: &Path, text: &str, what: Output) -> Result<()> {
     let tmp = stage(path, text, what)?;
     fs::rename(&tmp, path).map_err(|e| {
         let _ = fs::remove_file(&tmp);
-        format!("cannot write {what} to {}: {e}", path.display())
+        fail(what, path)(e)
     })
 }
 
-fn append(path: &Path, text: &str) -> Result<(), String> {
+fn append(path: &Path, text: &str) -> Result<()> {
     OpenOptions::new()
         .append(true)
         .create(true)
         .open(path)
         .and_then(|mut f| f.write_all(text.as_bytes()))
-        .map_err(|e| format!("cannot write the summary to {}: {e}", path.display()))
+        .map_err(fail(Output::Summary, path))
+}
+
+/// The error of writing `output` to `path`.
+fn fail(output: Output, path: &Path) -> impl Fn(io::Error) -> Error {
+    move |source| Error::Write {
+        output,
+        path: path.to_path_buf(),
+        source,
+    }
 }

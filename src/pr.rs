@@ -13,14 +13,18 @@ use crate::codeowners;
 use crate::config::{self, Config};
 use crate::date::Date;
 use crate::diagnostic::Diagnostic;
+use crate::error::{Error, Result};
 use crate::parse;
 use crate::repo;
 
 /// Checks the working tree at `path` against the merge-base of `base` and HEAD.
-pub fn run(path: &Path, base: &str, config: &Config, today: Date) -> Result<Outcome, String> {
-    let place = repo::discover(path).map_err(|e| format!("--base needs a git work tree: {e}"))?;
+pub fn run(path: &Path, base: &str, config: &Config, today: Date) -> Result<Outcome> {
+    let place = repo::discover(path).map_err(|e| Error::NoWorkTree(Box::new(e)))?;
     let repo = &place.repo;
-    let unreadable = |e: git2::Error| format!("cannot read the base tree: {}", e.message());
+    let unreadable = |e: git2::Error| Error::Git {
+        message: format!("cannot read the base tree: {}", e.message()),
+        source: Some(e),
+    };
     let tree = merge_base(repo, base)?.tree().map_err(unreadable)?;
     let odb = repo.odb().map_err(unreadable)?;
     let blob = |oid, limit| read_blob(repo, &odb, oid, limit);
@@ -172,7 +176,11 @@ enum Shared {
 /// Git's file mode for a symbolic link: never followed, as in the working tree.
 const LINK: i32 = 0o120000;
 
-fn merge_base<'r>(repo: &'r Repository, base: &str) -> Result<Commit<'r>, String> {
+fn merge_base<'r>(repo: &'r Repository, base: &str) -> Result<Commit<'r>> {
+    let git = |message, source| Error::Git {
+        message,
+        source: Some(source),
+    };
     let fetch =
         "fetch full history (actions/checkout with fetch-depth: 0, or git fetch --unshallow)";
     let base_commit = repo
@@ -184,17 +192,18 @@ fn merge_base<'r>(repo: &'r Repository, base: &str) -> Result<Commit<'r>, String
             } else {
                 "fetch it, or check the spelling".into()
             };
-            format!("--base {base}: unknown revision ({}); {hint}", e.message())
+            let message = format!("--base {base}: unknown revision ({}); {hint}", e.message());
+            git(message, e)
         })?;
     let head = repo
         .head()
         .and_then(|h| h.peel_to_commit())
         .map_err(|e| match e.code() {
-            ErrorCode::UnbornBranch => "--base: HEAD has no commit yet".to_string(),
-            _ => format!("--base: cannot read HEAD ({})", e.message()),
+            ErrorCode::UnbornBranch => git("--base: HEAD has no commit yet".to_string(), e),
+            _ => git(format!("--base: cannot read HEAD ({})", e.message()), e),
         })?;
     let oid = repo.merge_base(base_commit.id(), head.id()).map_err(|e| {
-        if repo.is_shallow() {
+        let message = if repo.is_shallow() {
             format!("--base {base}: no merge-base with HEAD in this shallow clone; {fetch}")
         } else if e.code() == ErrorCode::NotFound {
             format!("--base {base}: {base} and HEAD have no common ancestor")
@@ -203,13 +212,15 @@ fn merge_base<'r>(repo: &'r Repository, base: &str) -> Result<Commit<'r>, String
                 "--base {base}: cannot find the merge-base ({})",
                 e.message()
             )
-        }
+        };
+        git(message, e)
     })?;
     repo.find_commit(oid).map_err(|e| {
-        format!(
+        let message = format!(
             "--base {base}: cannot read the merge-base ({})",
             e.message()
-        )
+        );
+        git(message, e)
     })
 }
 

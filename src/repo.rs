@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 
 use git2::Repository;
 
+use crate::error::{Error, Input, Result};
+
 pub struct Place {
     pub repo: Repository,
     pub workdir: PathBuf,
@@ -16,31 +18,30 @@ pub struct Place {
 }
 
 /// Finds the work tree containing `path`.
-pub fn discover(path: &Path) -> Result<Place, String> {
-    let abs = path
-        .canonicalize()
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+pub fn discover(path: &Path) -> Result<Place> {
+    let abs = path.canonicalize().map_err(|source| Error::Read {
+        input: Input::Path(path.to_path_buf()),
+        source,
+    })?;
     let is_dir = abs.is_dir();
     let start = if is_dir {
         abs.as_path()
     } else {
         abs.parent().unwrap_or(&abs)
     };
-    let repo = Repository::discover(start).map_err(|e| {
-        format!(
-            "{} is not inside a git repository ({})",
-            path.display(),
-            e.message()
-        )
+    let shown = path.display();
+    let repo = Repository::discover(start).map_err(|e| Error::Git {
+        message: format!("{shown} is not inside a git repository ({})", e.message()),
+        source: Some(e),
     })?;
     let workdir = repo
         .workdir()
-        .ok_or_else(|| format!("{} is in a bare git repository", path.display()))?
+        .ok_or_else(|| git(format!("{shown} is in a bare git repository")))?
         .canonicalize()
-        .map_err(|e| format!("cannot read the work tree of {}: {e}", path.display()))?;
+        .map_err(|e| git(format!("cannot read the work tree of {shown}: {e}")))?;
     let rel = abs
         .strip_prefix(&workdir)
-        .map_err(|_| format!("{} is not inside the work tree", path.display()))?;
+        .map_err(|_| git(format!("{shown} is not inside the work tree")))?;
     let rel = rel
         .components()
         .map(|c| c.as_os_str().to_string_lossy())
@@ -58,4 +59,11 @@ pub fn discover(path: &Path) -> Result<Place, String> {
         path: rel,
         dir,
     })
+}
+
+fn git(message: String) -> Error {
+    Error::Git {
+        message,
+        source: None,
+    }
 }

@@ -846,7 +846,7 @@ pub fn run<T>(
     config: &Config,
     today: Date,
     render: impl FnOnce(&Report) -> T,
-) -> Result<T, String> {
+) -> crate::error::Result<T> {
     let outcome = check::run(root, config, today)?;
     let paths = outcome.files.iter().map(|f| f.rel.as_str()).collect();
     let model = Model::build(&outcome.docs, today, paths, None);

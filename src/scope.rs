@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use crate::check::{self, Outcome};
 use crate::config::{self, Config};
 use crate::date::Date;
+use crate::error::{Error, Input, Result};
 use crate::pr;
 
 pub struct Scope {
@@ -23,8 +24,11 @@ impl Scope {
     /// `foureyes.yaml`, else the root of its git work tree, else its own folder. The search
     /// for `foureyes.yaml` stops at the work tree root: a folder outside the repository
     /// does not configure it.
-    pub fn of(path: &Path) -> Result<Scope, String> {
-        let cannot = |e: std::io::Error| format!("cannot read {}: {e}", path.display());
+    pub fn of(path: &Path) -> Result<Scope> {
+        let cannot = |source| Error::Read {
+            input: Input::Path(path.to_path_buf()),
+            source,
+        };
         if !std::fs::metadata(path).map_err(cannot)?.is_file() {
             return Ok(Scope {
                 root: path.to_path_buf(),
@@ -54,12 +58,7 @@ impl Scope {
 
     /// Checks the scope's repository (in pull-request mode with `base`) and keeps what is
     /// reported on the named file, if any.
-    pub fn check(
-        &self,
-        config: &Config,
-        today: Date,
-        base: Option<&str>,
-    ) -> Result<Outcome, String> {
+    pub fn check(&self, config: &Config, today: Date, base: Option<&str>) -> Result<Outcome> {
         let mut outcome = match (base, &self.file) {
             (Some(base), _) => pr::run(&self.root, base, config, today)?,
             (None, None) => check::run(&self.root, config, today)?,

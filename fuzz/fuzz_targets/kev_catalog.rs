@@ -5,10 +5,10 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    match foureyes::kev::parse(data) {
+    match foureyes::kev::parse(data, std::path::Path::new("fuzz.json")) {
         Ok(catalog) => {
             let _ = catalog.due("CVE-2021-44228");
         }
-        Err(e) => assert!(!e.contains('\n'), "{e}"),
+        Err(e) => assert!(!e.to_string().contains('\n'), "{e}"),
     }
 });

@@ -16,6 +16,7 @@ use crate::check::SourceFile;
 use crate::config::Config;
 use crate::date::Date;
 use crate::diagnostic::{Diagnostic, Loc, Related};
+use crate::error::{Error, Result};
 use crate::kev::Catalog;
 use crate::model::{
     self, Body, Exposure, FindingClass, Given, Governing, Level4, Model, RemediationStatus, items,
@@ -160,7 +161,7 @@ struct Gov {
     files: Vec<SourceFile>,
 }
 
-pub fn run(opts: &Options) -> Result<Outcome, String> {
+pub fn run(opts: &Options) -> Result<Outcome> {
     let gov = governance(opts)?;
     let mut files = Vec::new();
     let mut repo_paths = Vec::new();
@@ -232,13 +233,15 @@ fn repo_path(path: &Path, shown: &str) -> String {
 }
 
 /// Checks GOV, resolves the service and keeps what the rules need.
-fn governance(opts: &Options) -> Result<Gov, String> {
+fn governance(opts: &Options) -> Result<Gov> {
     let mut gov = suppress::load_governance(&opts.governance, opts.today)?;
     let service = match Select::new(opts.service.clone(), opts.repository.clone(), &gov.routes)? {
         Select::Service(s) => s,
         Select::Repository(repo) => service_of(&gov.routes, &repo)?,
         Select::Origin => {
-            return Err("pass --service ID or --repository OWNER/NAME".into());
+            return Err(Error::Usage(
+                "pass --service ID or --repository OWNER/NAME".into(),
+            ));
         }
     };
     let catalog = match &opts.kev_catalog {
@@ -382,13 +385,13 @@ fn records_of(gov: &suppress::Governance, service: &str, today: Date) -> Vec<Rec
 
 /// The service of `--repository`: the one listing the whole repository, else the only one
 /// listing folders of it.
-fn service_of(routes: &suppress::service::Routes, repo: &RepoName) -> Result<String, String> {
+fn service_of(routes: &suppress::service::Routes, repo: &RepoName) -> Result<String> {
     let advice = "pass --service ID, or list the repository under a service's `repositories` in the governance repository";
     let entries = routes.entries_for(repo);
     if entries.is_empty() {
-        return Err(format!(
+        return Err(Error::Usage(format!(
             "--repository {repo}: no service lists this repository: {advice}"
-        ));
+        )));
     }
     if let Placement::Service(s) = routes.service_for(repo, "") {
         return Ok(s.to_string());
@@ -398,10 +401,10 @@ fn service_of(routes: &suppress::service::Routes, repo: &RepoName) -> Result<Str
     services.dedup();
     match services[..] {
         [one] => Ok(one.to_string()),
-        _ => Err(format!(
+        _ => Err(Error::Usage(format!(
             "--repository {repo}: several services live in folders of it ({}): pass --service ID",
             services.join(", ")
-        )),
+        ))),
     }
 }
 

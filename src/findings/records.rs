@@ -8,6 +8,7 @@ use std::path::Path;
 
 use super::Finding;
 use crate::date::Date;
+use crate::error::{Error, Output, Result};
 
 /// The longest `metadata.id` the schema allows.
 const MAX_ID: usize = 128;
@@ -101,13 +102,12 @@ pub fn remediation(id: &str, service: &str, f: &Finding, today: Date) -> String 
 
 /// Writes `DIR/<metadata.id>.yaml` for each finding (creating DIR), never replacing a file;
 /// returns one line per file, saying whether it was written or skipped.
-pub fn write(
-    dir: &Path,
-    service: &str,
-    findings: &[&Finding],
-    today: Date,
-) -> Result<Vec<String>, String> {
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+pub fn write(dir: &Path, service: &str, findings: &[&Finding], today: Date) -> Result<Vec<String>> {
+    std::fs::create_dir_all(dir).map_err(|source| Error::Write {
+        output: Output::Folder,
+        path: dir.to_path_buf(),
+        source,
+    })?;
     let mut used = HashSet::new();
     let mut lines = Vec::new();
     for f in findings {
@@ -121,6 +121,11 @@ pub fn write(
         }
         let path = dir.join(format!("{id}.yaml"));
         let shown = path.display();
+        let cannot = |source| Error::Write {
+            output: Output::File,
+            path: path.clone(),
+            source,
+        };
         // `create_new` fails on any existing entry, a link included: nothing is replaced.
         match std::fs::OpenOptions::new()
             .write(true)
@@ -129,13 +134,13 @@ pub fn write(
         {
             Ok(mut file) => {
                 file.write_all(remediation(&id, service, f, today).as_bytes())
-                    .map_err(|e| format!("cannot write {shown}: {e}"))?;
+                    .map_err(cannot)?;
                 lines.push(format!("wrote {shown}"));
             }
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
                 lines.push(format!("skipped {shown}: it exists"));
             }
-            Err(e) => return Err(format!("cannot write {shown}: {e}")),
+            Err(e) => return Err(cannot(e)),
         }
     }
     Ok(lines)

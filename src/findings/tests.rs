@@ -89,6 +89,7 @@ fn entries_sharing_an_id_or_alias_are_one_finding_with_the_worst_severity() {
 fn the_catalog_marks_findings_by_any_of_their_ids() {
     let catalog = crate::kev::parse(
         br#"{"vulnerabilities": [{"cveID": "CVE-2026-9", "dueDate": "2026-12-01"}]}"#,
+        std::path::Path::new("kev.json"),
     )
     .unwrap();
     let got = merged(

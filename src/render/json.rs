@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use super::{Report, to_json};
 use crate::diagnostic::{Facts, Severity};
+use crate::error::{Error, Result};
 
 /// Field order is the spec's; absent fields are omitted, never null.
 #[derive(Serialize)]
@@ -47,7 +48,7 @@ struct Record<'a> {
     id: &'a str,
 }
 
-pub fn render(r: &Report) -> Result<String, String> {
+pub fn render(r: &Report) -> Result<String> {
     let out = Out {
         version: 1,
         summary: Summary {
@@ -77,5 +78,8 @@ pub fn render(r: &Report) -> Result<String, String> {
             })
             .collect(),
     };
-    to_json(&out).map_err(|e| format!("cannot write the JSON report: {e}"))
+    to_json(&out).map_err(|source| Error::Serialize {
+        what: "the JSON report",
+        source,
+    })
 }

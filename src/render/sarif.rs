@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use super::{Report, to_json, unwrap_lines, uri_path};
 use crate::diagnostic::Level;
+use crate::error::{Error, Result};
 use crate::locate::{Located, Place};
 use crate::rules::{self, Rule};
 
@@ -130,7 +131,7 @@ struct Fingerprints {
 }
 
 /// `prefix` is the checked PATH relative to the repository root (see `repo_prefix`).
-pub fn render(r: &Report, prefix: &str) -> Result<String, String> {
+pub fn render(r: &Report, prefix: &str) -> Result<String> {
     let catalogue: Vec<&Rule> = rules::all().collect();
     let log = Log {
         schema: SCHEMA,
@@ -152,7 +153,10 @@ pub fn render(r: &Report, prefix: &str) -> Result<String, String> {
                 .collect(),
         }],
     };
-    to_json(&log).map_err(|e| format!("cannot write the SARIF report: {e}"))
+    to_json(&log).map_err(|source| Error::Serialize {
+        what: "the SARIF report",
+        source,
+    })
 }
 
 fn descriptor(rule: &Rule) -> Descriptor {

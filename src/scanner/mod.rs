@@ -13,6 +13,7 @@ mod trivy;
 
 use std::path::Path;
 
+use crate::error::{Error, Input, Result};
 use crate::model::Level4;
 use crate::parse::Pos;
 use cursor::{Cursor, JsonError};
@@ -205,9 +206,17 @@ fn top(message: String) -> JsonError {
 
 /// Reads a report file: its text (for locations) and its findings. Every error is one line
 /// that names the file.
-pub fn read_file(path: &Path, name: &str) -> Result<(String, Report), String> {
-    let fail = |what: String| format!("{name}: {what}");
-    let meta = std::fs::metadata(path).map_err(|e| fail(format!("cannot read: {e}")))?;
+pub fn read_file(path: &Path, name: &str) -> Result<(String, Report)> {
+    let input = || Input::Report(name.to_string());
+    let fail = |reason: String| Error::Invalid {
+        input: input(),
+        reason,
+    };
+    let cannot = |source| Error::Read {
+        input: input(),
+        source,
+    };
+    let meta = std::fs::metadata(path).map_err(cannot)?;
     // Only a regular file: opening a FIFO would wait for a writer.
     if !meta.is_file() {
         return Err(fail("not a regular file".into()));
@@ -219,7 +228,7 @@ pub fn read_file(path: &Path, name: &str) -> Result<(String, Report), String> {
         ))
     };
     let mut bytes = crate::bounded::read(path, MAX_REPORT_BYTES)
-        .map_err(|e| fail(format!("cannot read: {e}")))?
+        .map_err(cannot)?
         .ok_or_else(too_big)?;
     if bytes.starts_with(b"\xEF\xBB\xBF") {
         bytes.drain(..3);
@@ -237,10 +246,12 @@ pub fn read_file(path: &Path, name: &str) -> Result<(String, Report), String> {
             } else {
                 format!(" (at {})", e.pointer)
             };
-            Err(format!(
-                "{name}:{}:{}: {}{at}",
-                pos.line, pos.col, e.message
-            ))
+            Err(Error::InvalidAt {
+                input: input(),
+                line: pos.line,
+                col: pos.col,
+                reason: format!("{}{at}", e.message),
+            })
         }
     }
 }

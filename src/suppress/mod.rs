@@ -19,9 +19,10 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::check::{self, Outcome, SourceFile};
-use crate::config::{self, Config};
+use crate::config::Config;
 use crate::date::Date;
 use crate::diagnostic::{Diagnostic, Loc};
+use crate::error::{Error, Input, Result};
 use crate::parse;
 use crate::rules::Code;
 use audit::Owner;
@@ -40,19 +41,24 @@ pub struct Governance {
 
 /// Checks the governance repository at `gov`. One that cannot be checked (unreadable,
 /// broken config) is an error; errors inside it only stop Exceptions from backing.
-pub fn load_governance(gov: &Path, today: Date) -> Result<Governance, String> {
-    let fail = |why: String| format!("governance repository {}: {why}", gov.display());
-    let meta = std::fs::metadata(gov).map_err(|e| fail(e.to_string()))?;
+pub fn load_governance(gov: &Path, today: Date) -> Result<Governance> {
+    let meta = std::fs::metadata(gov).map_err(|source| Error::Read {
+        input: Input::Governance(gov.to_path_buf()),
+        source,
+    })?;
     if !meta.is_dir() {
-        return Err(fail("not a directory".into()));
+        return Err(Error::Invalid {
+            input: Input::Governance(gov.to_path_buf()),
+            reason: "not a directory".into(),
+        });
     }
-    let mut config = repo_config(gov)?;
-    // `foureyes check GOV` reads the KEV catalog its config names (K001 keeps a
+    // As `foureyes check GOV` reads it, with the KEV catalog its config names (K001 keeps a
     // misclassified Exception from backing anything).
-    if let Some(rel) = &config.kev_catalog {
-        config.kev = Some(crate::kev::load_in_repo(&gov.join(rel))?);
-    }
-    let outcome = check::run(gov, &config, today).map_err(fail)?;
+    let config = Config::for_root(gov, None, None)?;
+    let outcome = check::run(gov, &config, today).map_err(|e| Error::Governance {
+        path: gov.to_path_buf(),
+        source: Box::new(e),
+    })?;
     let routes = Routes::build(&outcome.docs);
     let backing = Backing::build(&outcome, today);
     Ok(Governance {
@@ -61,20 +67,6 @@ pub fn load_governance(gov: &Path, today: Date) -> Result<Governance, String> {
         routes,
         backing,
     })
-}
-
-/// `foureyes.yaml` at the root of a repository, read only as a regular file (never
-/// through a link, nor a FIFO), or the default config.
-fn repo_config(root: &Path) -> Result<Config, String> {
-    let file = root.join(config::FILE_NAME);
-    match std::fs::symlink_metadata(&file) {
-        Ok(m) if m.is_file() => Config::load(&file),
-        Ok(_) => Err(format!(
-            "{}: not a regular file (links are not followed)",
-            file.display()
-        )),
-        Err(_) => Ok(Config::default()),
-    }
 }
 
 /// How the files of an application path find their service.
@@ -93,15 +85,15 @@ impl Select {
         service: Option<String>,
         repository: Option<String>,
         routes: &Routes,
-    ) -> Result<Select, String> {
+    ) -> Result<Select> {
         match (service, repository) {
             (Some(s), _) if routes.has_service(&s) => Ok(Select::Service(s)),
-            (Some(s), _) => Err(format!(
+            (Some(s), _) => Err(Error::Usage(format!(
                 "--service `{s}`: no OwnershipMap of the governance repository lists this service"
-            )),
+            ))),
             (None, Some(r)) => RepoName::parse(&r)
                 .map(Select::Repository)
-                .ok_or_else(|| format!("--repository `{r}`: expected OWNER/NAME")),
+                .ok_or_else(|| Error::Usage(format!("--repository `{r}`: expected OWNER/NAME"))),
             (None, None) => Ok(Select::Origin),
         }
     }
@@ -149,7 +141,7 @@ enum Placed {
 }
 
 /// Audits the suppression files under each of `paths`.
-pub fn audit(paths: &[PathBuf], gov: &Governance, select: &Select) -> Result<Audit, String> {
+pub fn audit(paths: &[PathBuf], gov: &Governance, select: &Select) -> Result<Audit> {
     let mut found = Vec::new();
     for path in paths {
         found.extend(discover(path, gov, select)?);
@@ -259,9 +251,8 @@ pub fn audit_bytes(
 }
 
 /// The suppression files under `path` (or `path` itself), with their services.
-fn discover(path: &Path, gov: &Governance, select: &Select) -> Result<Vec<Found>, String> {
-    let meta =
-        std::fs::metadata(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+fn discover(path: &Path, gov: &Governance, select: &Select) -> Result<Vec<Found>> {
+    let meta = std::fs::metadata(path).map_err(cannot_read(path))?;
     let dir = if meta.is_dir() {
         path.to_path_buf()
     } else {
@@ -273,9 +264,7 @@ fn discover(path: &Path, gov: &Governance, select: &Select) -> Result<Vec<Found>
     let git = service::git_repo(&dir);
     let root = match &git {
         Some(g) => g.workdir.clone(),
-        None => dir
-            .canonicalize()
-            .map_err(|e| format!("cannot read {}: {e}", dir.display()))?,
+        None => dir.canonicalize().map_err(cannot_read(&dir))?,
     };
     let advice = "pass --service ID or --repository OWNER/NAME, or list the repository under a service's `repositories` in the governance repository";
     let shown = path.display();
@@ -284,26 +273,26 @@ fn discover(path: &Path, gov: &Governance, select: &Select) -> Result<Vec<Found>
         Select::Repository(r) => r.clone(),
         Select::Origin => {
             let Some(g) = &git else {
-                return Err(format!(
+                return Err(Error::Usage(format!(
                     "{shown}: not in a git repository, so no service is known for it: {advice}"
-                ));
+                )));
             };
             let Some(url) = &g.origin else {
-                return Err(format!(
+                return Err(Error::Usage(format!(
                     "{shown}: its git repository has no `origin` remote, so no service is known for it: {advice}"
-                ));
+                )));
             };
             RepoName::from_remote(url).ok_or_else(|| {
-                format!(
+                Error::Usage(format!(
                     "{shown}: the `origin` remote `{url}` names no OWNER/NAME repository: {advice}"
-                )
+                ))
             })?
         }
     };
     if gov.routes.entries_for(&repo).is_empty() {
-        return Err(format!(
+        return Err(Error::Usage(format!(
             "{shown}: no service lists repository {repo}: {advice}"
-        ));
+        )));
     }
     let mut found = listed(
         path,
@@ -323,8 +312,11 @@ fn discover(path: &Path, gov: &Governance, select: &Select) -> Result<Vec<Found>
 
 /// The suppression files under `path` (a folder, or one file in `dir`), all placed as
 /// `owner` for now; `root` is the repository root their `repo_path` starts from.
-fn listed(path: &Path, dir: &Path, root: &Path, owner: Placed) -> Result<Vec<Found>, String> {
-    let shown = path.display();
+fn listed(path: &Path, dir: &Path, root: &Path, owner: Placed) -> Result<Vec<Found>> {
+    let invalid = |reason| Error::Invalid {
+        input: Input::Path(path.to_path_buf()),
+        reason,
+    };
     let files = if path.is_dir() {
         walk(path)?
     } else {
@@ -338,16 +330,16 @@ fn listed(path: &Path, dir: &Path, root: &Path, owner: Placed) -> Result<Vec<Fou
         let regular = std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file());
         match Format::of(&rel) {
             Some(_) if !regular => {
-                return Err(format!(
-                    "{shown}: not a regular file (links are not followed)"
+                return Err(invalid(
+                    "not a regular file (links are not followed)".into(),
                 ));
             }
             Some(_) => vec![(String::new(), path.to_path_buf())],
             None => {
-                return Err(format!(
-                    "{shown}: not a suppression file (expected one of {})",
+                return Err(invalid(format!(
+                    "not a suppression file (expected one of {})",
                     Format::ALL.map(Format::name).join(", ")
-                ));
+                )));
             }
         }
     };
@@ -382,7 +374,7 @@ fn listed(path: &Path, dir: &Path, root: &Path, owner: Placed) -> Result<Vec<Fou
 /// The suppression files under `root` (relative paths, sorted): `.git`, other repositories
 /// (folders holding `.git`) and files git ignores are skipped, links are not followed and
 /// only regular files are listed.
-fn walk(root: &Path) -> Result<Vec<(String, PathBuf)>, String> {
+fn walk(root: &Path) -> Result<Vec<(String, PathBuf)>> {
     let walker = ignore::WalkBuilder::new(root)
         .hidden(false)
         .ignore(false)
@@ -402,7 +394,7 @@ fn walk(root: &Path) -> Result<Vec<(String, PathBuf)>, String> {
             Ok(e) => e,
             // A broken .gitignore pattern does not stop the audit; an unreadable folder does.
             Err(e) if e.io_error().is_none() => continue,
-            Err(e) => return Err(format!("cannot read {}: {e}", root.display())),
+            Err(e) => return Err(cannot_read(root)(std::io::Error::other(e))),
         };
         if !entry.file_type().is_some_and(|t| t.is_file()) {
             continue;
@@ -414,6 +406,13 @@ fn walk(root: &Path) -> Result<Vec<(String, PathBuf)>, String> {
     }
     files.sort();
     Ok(files)
+}
+
+fn cannot_read(path: &Path) -> impl Fn(std::io::Error) -> Error {
+    move |source| Error::Read {
+        input: Input::Path(path.to_path_buf()),
+        source,
+    }
 }
 
 fn slash_path(p: &Path) -> String {

@@ -3,6 +3,7 @@
 //! the terminal); colour only when asked for.
 
 use super::{Past, days};
+use crate::error::{Error, Result};
 use crate::model::Function;
 use crate::render::human::clean;
 use crate::report::{Contact, ExceptionState, OpenState, Owner, Person, RecordHead, Report};
@@ -87,7 +88,7 @@ fn record(st: &Style, h: &RecordHead) -> String {
     s
 }
 
-pub fn who(r: &Report, service: &str, color: bool) -> Result<String, String> {
+pub fn who(r: &Report, service: &str, color: bool) -> Result<String> {
     let Some(s) = r.service(service) else {
         let near: Vec<String> = r
             .services
@@ -101,7 +102,7 @@ pub fn who(r: &Report, service: &str, color: bool) -> Result<String, String> {
         } else {
             format!("did you mean {}?", near.join(", "))
         };
-        return Err(format!("unknown service `{service}`: {hint}"));
+        return Err(Error::Usage(format!("unknown service `{service}`: {hint}")));
     };
     let st = Style { color };
     let mut out = st.bold(&clean(&s.id));
