@@ -289,7 +289,8 @@ fn discover(path: &Path, gov: &Governance, select: &Select) -> Result<Vec<Found>
             })?
         }
     };
-    if gov.routes.entries_for(&repo).is_empty() {
+    let routes = gov.routes.of_repo(&repo);
+    if !routes.is_listed() {
         return Err(Error::Usage(format!(
             "{shown}: no service lists repository {repo}: {advice}"
         )));
@@ -301,7 +302,7 @@ fn discover(path: &Path, gov: &Governance, select: &Select) -> Result<Vec<Found>
         Placed::Unmapped(repo.clone(), Vec::new()),
     )?;
     for f in &mut found {
-        f.owner = match gov.routes.service_for(&repo, &f.repo_path) {
+        f.owner = match routes.service_for(&f.repo_path) {
             Placement::Service(s) => Placed::Service(s.to_string()),
             Placement::Unmapped(folders) => Placed::Unmapped(repo.clone(), folders),
             Placement::Unlisted => Placed::Unmapped(repo.clone(), Vec::new()),

@@ -3,6 +3,7 @@
 //! service whose entry for the file's repository has the longest folder containing it.
 //! The repository is `--repository`, else the `origin` remote of the git repository.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::model::{Body, Doc, items};
@@ -143,36 +144,49 @@ impl Routes {
     /// The service of the file at `path` (relative to the repository root, `/` separators):
     /// the entry for `repo` with the longest folder that contains it.
     pub fn service_for(&self, repo: &RepoName, path: &str) -> Placement<'_> {
-        let entries = self.entries_for(repo);
-        if entries.is_empty() {
+        self.of_repo(repo).service_for(path)
+    }
+
+    /// The folders of `repo` and their services, indexed once for the files of that
+    /// repository.
+    pub fn of_repo(&self, repo: &RepoName) -> RepoRoutes<'_> {
+        let mut folders: HashMap<String, &str> = HashMap::new();
+        for (service, folder) in self.entries_for(repo) {
+            // The first listing wins a tie.
+            folders.entry(folder).or_insert(service);
+        }
+        RepoRoutes { folders }
+    }
+}
+
+/// The listed folders of one repository (`""` for the whole of it) and their services.
+pub struct RepoRoutes<'a> {
+    folders: HashMap<String, &'a str>,
+}
+
+impl<'a> RepoRoutes<'a> {
+    /// Whether any service lists the repository.
+    pub fn is_listed(&self) -> bool {
+        !self.folders.is_empty()
+    }
+
+    /// The service of the file at `path`: the longest listed folder holding it, found by
+    /// looking up the path's own folders from the deepest up (folders compare exactly, as
+    /// git paths do).
+    pub fn service_for(&self, path: &str) -> Placement<'a> {
+        if self.folders.is_empty() {
             return Placement::Unlisted;
         }
-        let contains = |folder: &str| {
-            folder.is_empty()
-                || path
-                    .strip_prefix(folder)
-                    .is_some_and(|rest| rest.starts_with('/'))
-        };
-        let mut best: Option<(usize, &str)> = None;
-        for (service, folder) in &entries {
-            let depth = if folder.is_empty() {
-                0
-            } else {
-                folder.split('/').count()
-            };
-            if contains(folder) && best.is_none_or(|(d, _)| depth > d) {
-                best = Some((depth, service));
-            }
+        let mut deepest_first = path
+            .rmatch_indices('/')
+            .map(|(i, _)| &path[..i])
+            .chain(std::iter::once(""));
+        if let Some(service) = deepest_first.find_map(|folder| self.folders.get(folder)) {
+            return Placement::Service(service);
         }
-        match best {
-            Some((_, service)) => Placement::Service(service),
-            None => {
-                let mut folders: Vec<String> = entries.into_iter().map(|(_, f)| f).collect();
-                folders.sort();
-                folders.dedup();
-                Placement::Unmapped(folders)
-            }
-        }
+        let mut folders: Vec<String> = self.folders.keys().cloned().collect();
+        folders.sort();
+        Placement::Unmapped(folders)
     }
 }
 
