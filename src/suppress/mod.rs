@@ -128,6 +128,9 @@ impl Audit {
 struct Found {
     display: String,
     path: PathBuf,
+    /// The real path (no links, absolute), when it resolves: a file reached from two
+    /// paths is the same file.
+    real: Option<PathBuf>,
     /// From the repository root (`/` separators): for routing and SARIF.
     repo_path: String,
     format: Format,
@@ -148,7 +151,7 @@ pub fn audit(paths: &[PathBuf], gov: &Governance, select: &Select) -> Result<Aud
     }
     // A file reached from two paths is audited once, under the first.
     let mut seen = std::collections::HashSet::new();
-    found.retain(|f| seen.insert(f.path.canonicalize().unwrap_or_else(|_| f.path.clone())));
+    found.retain(|f| seen.insert(f.real.clone().unwrap_or_else(|| f.path.clone())));
     found.sort_by(|a, b| a.display.cmp(&b.display));
     let results: Vec<(SourceFile, usize, Vec<Diagnostic>)> = found
         .par_iter()
@@ -345,6 +348,9 @@ fn listed(path: &Path, dir: &Path, root: &Path, owner: Placed) -> Result<Vec<Fou
         }
     };
     let prefix = display_prefix(path);
+    // The walk follows no links, so a file's real path is the real path of `path` and its
+    // relative path: one lookup, not one per file.
+    let base = path.canonicalize().ok();
     let mut out = Vec::with_capacity(files.len());
     for (rel, file) in files {
         let display = if rel.is_empty() {
@@ -352,9 +358,12 @@ fn listed(path: &Path, dir: &Path, root: &Path, owner: Placed) -> Result<Vec<Fou
         } else {
             format!("{prefix}{rel}")
         };
-        let repo_path = file
-            .canonicalize()
-            .ok()
+        let real = match &base {
+            Some(b) if !rel.is_empty() => Some(b.join(&rel)),
+            other => other.clone(),
+        };
+        let repo_path = real
+            .as_ref()
             .and_then(|abs| abs.strip_prefix(root).ok().map(slash_path))
             .unwrap_or_else(|| display.clone());
         // Listed files have a suppression file's name; the folder decides for `audit.toml`.
@@ -363,6 +372,7 @@ fn listed(path: &Path, dir: &Path, root: &Path, owner: Placed) -> Result<Vec<Fou
         };
         out.push(Found {
             display,
+            real,
             path: file,
             repo_path,
             format,
