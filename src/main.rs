@@ -300,14 +300,21 @@ fn who(args: WhoArgs) -> anyhow::Result<ExitCode> {
 
 fn suppressions(args: SuppressionsArgs) -> anyhow::Result<ExitCode> {
     let today = resolve_today(args.today)?;
-    let gov = suppress::load_governance(&args.governance, today)?;
     if let (Some(target), Some(service)) = (args.emit, &args.service) {
+        let gov = suppress::load_governance(&args.governance, today)?;
         suppress::Select::new(Some(service.clone()), None, &gov.routes)?;
         out(&suppress::emit::emit(&gov.backing, service, target));
         return Ok(ExitCode::SUCCESS);
     }
+    // Listing the application's files needs nothing from the governance repository: it
+    // runs while that is checked.
+    let (gov, walked) = rayon::join(
+        || suppress::load_governance(&args.governance, today),
+        || suppress::walk_paths(&args.paths),
+    );
+    let gov = gov?;
     let select = suppress::Select::new(args.service, args.repository, &gov.routes)?;
-    let mut audit = suppress::audit(&args.paths, &gov, &select)?;
+    let mut audit = suppress::audit(walked?, &gov, &select)?;
     let located = locate::locate(&audit.files, std::mem::take(&mut audit.diagnostics));
     let report = Report {
         files: &audit.files,

@@ -125,7 +125,7 @@ impl Audit {
 }
 
 /// A suppression file found under an application path.
-struct Found {
+struct Listed {
     display: String,
     path: PathBuf,
     /// The real path (no links, absolute), when it resolves: a file reached from two
@@ -134,7 +134,6 @@ struct Found {
     /// From the repository root (`/` separators): for routing and SARIF.
     repo_path: String,
     format: Format,
-    owner: Placed,
 }
 
 #[derive(Clone)]
@@ -144,15 +143,15 @@ enum Placed {
 }
 
 /// Audits the suppression files under each of `paths`.
-pub fn audit(paths: &[PathBuf], gov: &Governance, select: &Select) -> Result<Audit> {
+pub fn audit(walked: Vec<Walked>, gov: &Governance, select: &Select) -> Result<Audit> {
     let mut found = Vec::new();
-    for path in paths {
-        found.extend(discover(path, gov, select)?);
+    for w in walked {
+        found.extend(place(w, gov, select)?);
     }
     // A file reached from two paths is audited once, under the first.
     let mut seen = std::collections::HashSet::new();
-    found.retain(|f| seen.insert(f.real.clone().unwrap_or_else(|| f.path.clone())));
-    found.sort_by(|a, b| a.display.cmp(&b.display));
+    found.retain(|(f, _)| seen.insert(f.real.clone().unwrap_or_else(|| f.path.clone())));
+    found.sort_by(|(a, _), (b, _)| a.display.cmp(&b.display));
     let results: Vec<(SourceFile, usize, Vec<Diagnostic>)> = found
         .par_iter()
         .enumerate()
@@ -160,7 +159,7 @@ pub fn audit(paths: &[PathBuf], gov: &Governance, select: &Select) -> Result<Aud
         .collect();
     let mut audit = Audit {
         files: Vec::with_capacity(results.len()),
-        repo_paths: found.into_iter().map(|f| f.repo_path).collect(),
+        repo_paths: found.into_iter().map(|(f, _)| f.repo_path).collect(),
         entries: 0,
         diagnostics: Vec::new(),
     };
@@ -174,8 +173,12 @@ pub fn audit(paths: &[PathBuf], gov: &Governance, select: &Select) -> Result<Aud
     Ok(audit)
 }
 
-fn read_and_judge(i: usize, f: &Found, backing: &Backing) -> (SourceFile, usize, Vec<Diagnostic>) {
-    let owner = match &f.owner {
+fn read_and_judge(
+    i: usize,
+    (f, owner): &(Listed, Placed),
+    backing: &Backing,
+) -> (SourceFile, usize, Vec<Diagnostic>) {
+    let owner = match owner {
         Placed::Service(s) => Owner::Service(s),
         Placed::Unmapped(repo, folders) => Owner::Unmapped { repo, folders },
     };
@@ -253,8 +256,20 @@ pub fn audit_bytes(
     }
 }
 
-/// The suppression files under `path` (or `path` itself), with their services.
-fn discover(path: &Path, gov: &Governance, select: &Select) -> Result<Vec<Found>> {
+/// The suppression files under one audited path, not yet given their services: listing
+/// them needs no governance repository, so it runs while that is checked.
+pub struct Walked {
+    path: PathBuf,
+    git: Option<service::GitRepo>,
+    found: Vec<Listed>,
+}
+
+/// Lists the suppression files under each of `paths` (a folder, or a suppression file).
+pub fn walk_paths(paths: &[PathBuf]) -> Result<Vec<Walked>> {
+    paths.iter().map(|p| walk_path(p)).collect()
+}
+
+fn walk_path(path: &Path) -> Result<Walked> {
     let meta = std::fs::metadata(path).map_err(cannot_read(path))?;
     let dir = if meta.is_dir() {
         path.to_path_buf()
@@ -269,10 +284,25 @@ fn discover(path: &Path, gov: &Governance, select: &Select) -> Result<Vec<Found>
         Some(g) => g.workdir.clone(),
         None => dir.canonicalize().map_err(cannot_read(&dir))?,
     };
+    let found = listed(path, &dir, &root)?;
+    Ok(Walked {
+        path: path.to_path_buf(),
+        git,
+        found,
+    })
+}
+
+/// Gives each listed file its service: the selected one, or by the folders the governance
+/// repository lists for the file's repository.
+fn place(walked: Walked, gov: &Governance, select: &Select) -> Result<Vec<(Listed, Placed)>> {
+    let Walked { path, git, found } = walked;
     let advice = "pass --service ID or --repository OWNER/NAME, or list the repository under a service's `repositories` in the governance repository";
     let shown = path.display();
     let repo = match select {
-        Select::Service(s) => return listed(path, &dir, &root, Placed::Service(s.clone())),
+        Select::Service(s) => {
+            let owner = Placed::Service(s.clone());
+            return Ok(found.into_iter().map(|f| (f, owner.clone())).collect());
+        }
         Select::Repository(r) => r.clone(),
         Select::Origin => {
             let Some(g) = &git else {
@@ -298,25 +328,20 @@ fn discover(path: &Path, gov: &Governance, select: &Select) -> Result<Vec<Found>
             "{shown}: no service lists repository {repo}: {advice}"
         )));
     }
-    let mut found = listed(
-        path,
-        &dir,
-        &root,
-        Placed::Unmapped(repo.clone(), Vec::new()),
-    )?;
-    for f in &mut found {
-        f.owner = match routes.service_for(&f.repo_path) {
+    let placed = found.into_iter().map(|f| {
+        let owner = match routes.service_for(&f.repo_path) {
             Placement::Service(s) => Placed::Service(s.to_string()),
             Placement::Unmapped(folders) => Placed::Unmapped(repo.clone(), folders),
             Placement::Unlisted => Placed::Unmapped(repo.clone(), Vec::new()),
         };
-    }
-    Ok(found)
+        (f, owner)
+    });
+    Ok(placed.collect())
 }
 
-/// The suppression files under `path` (a folder, or one file in `dir`), all placed as
-/// `owner` for now; `root` is the repository root their `repo_path` starts from.
-fn listed(path: &Path, dir: &Path, root: &Path, owner: Placed) -> Result<Vec<Found>> {
+/// The suppression files under `path` (a folder, or one file in `dir`), with no service
+/// yet; `root` is the repository root their `repo_path` starts from.
+fn listed(path: &Path, dir: &Path, root: &Path) -> Result<Vec<Listed>> {
     let invalid = |reason| Error::Invalid {
         input: Input::Path(path.to_path_buf()),
         reason,
@@ -370,13 +395,12 @@ fn listed(path: &Path, dir: &Path, root: &Path, owner: Placed) -> Result<Vec<Fou
         let Some(format) = Format::of(&display).or_else(|| Format::of(&repo_path)) else {
             continue;
         };
-        out.push(Found {
+        out.push(Listed {
             display,
             real,
             path: file,
             repo_path,
             format,
-            owner: owner.clone(),
         });
     }
     Ok(out)
