@@ -120,8 +120,8 @@ pub struct Entry {
     pub expiries: Vec<Expiry>,
 }
 
-/// An entry's expiry, or its absence.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// An entry's expiry, or its absence (the default: none written).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Expiry {
     /// `None`: no expiry (or one that does not read as a date, which a problem reports).
     pub until: Option<Instant>,
@@ -332,11 +332,7 @@ impl YamlDoc {
         out: &mut Parsed,
     ) -> Expiry {
         let Some(v) = value.filter(|v| !v.is_null()) else {
-            return Expiry {
-                until: None,
-                text: String::new(),
-                at: None,
-            };
+            return Expiry::default();
         };
         let at = self.at(pointer, false);
         let text = match v {

@@ -34,11 +34,7 @@ pub fn parse(text: &str) -> Parsed {
         };
         let until_ptr = child(&pointer, "ignoreUntil");
         let expiry = match table.get("ignoreUntil") {
-            None => Expiry {
-                until: None,
-                text: String::new(),
-                at: None,
-            },
+            None => Expiry::default(),
             Some(v) => {
                 let at = toml_doc::at(&lines, v, &until_ptr);
                 let (until, text) = match v.get_ref() {

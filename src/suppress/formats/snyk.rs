@@ -35,7 +35,7 @@ pub fn parse(text: &str) -> Parsed {
                 let rule_ptr = child(&pointer, &i.to_string());
                 // `- '*': {reason, expires}`; a bare path (`- '*'`) has no expiry.
                 let Value::Object(paths) = rule else {
-                    expiries.push(none());
+                    expiries.push(Expiry::default());
                     continue;
                 };
                 for (path, settings) in paths {
@@ -46,7 +46,7 @@ pub fn parse(text: &str) -> Parsed {
             }
         }
         if expiries.is_empty() {
-            expiries.push(none());
+            expiries.push(Expiry::default());
         }
         out.entries.push(Entry {
             what: What::Id(id.clone()),
@@ -57,14 +57,6 @@ pub fn parse(text: &str) -> Parsed {
     // In file order, whatever order the mapping keeps.
     out.entries.sort_by_key(|e| e.at.span.start);
     out
-}
-
-fn none() -> Expiry {
-    Expiry {
-        until: None,
-        text: String::new(),
-        at: None,
-    }
 }
 
 #[cfg(test)]

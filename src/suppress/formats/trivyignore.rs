@@ -55,11 +55,7 @@ pub fn parse(text: &str) -> Parsed {
             out.entries.push(Entry {
                 what: What::Id(id.to_string()),
                 at: at(start, id.len()),
-                expiries: vec![expiry.unwrap_or(Expiry {
-                    until: None,
-                    text: String::new(),
-                    at: None,
-                })],
+                expiries: vec![expiry.unwrap_or_default()],
             });
         }
         index += line_chars + 1;
