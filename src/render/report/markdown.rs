@@ -143,6 +143,27 @@ fn head(out: &mut String, titles: &[&str]) {
     row(out, &vec!["---".to_string(); titles.len()]);
 }
 
+/// A section of one table, or the sentence that says it is empty.
+fn section<T>(
+    out: &mut String,
+    title: &str,
+    empty: &str,
+    titles: &[&str],
+    items: &[T],
+    cells: impl Fn(&T) -> Vec<String>,
+) {
+    let _ = write!(out, "\n## {title}\n\n");
+    if items.is_empty() {
+        out.push_str(empty);
+        out.push('\n');
+        return;
+    }
+    head(out, titles);
+    for item in items {
+        row(out, &cells(item));
+    }
+}
+
 pub fn render(r: &Report) -> String {
     let mut out = String::new();
     totals(&mut out, r);
@@ -273,28 +294,26 @@ fn controls(out: &mut String, r: &Report) {
 
 /// The exception register, soonest to expire first.
 fn exceptions(out: &mut String, r: &Report) {
-    out.push_str("\n## Exception register\n\n");
-    if r.exceptions.is_empty() {
-        out.push_str("No exceptions are recorded.\n");
-    } else {
-        head(
-            out,
-            &[
-                "Exception",
-                "Service",
-                "Finding",
-                "Tier",
-                "Requested by",
-                "Approvers",
-                "Granted on",
-                "Expires",
-                "Days left",
-                "State",
-                "Justification",
-                "Diagnostics",
-            ],
-        );
-        for x in &r.exceptions {
+    section(
+        out,
+        "Exception register",
+        "No exceptions are recorded.",
+        &[
+            "Exception",
+            "Service",
+            "Finding",
+            "Tier",
+            "Requested by",
+            "Approvers",
+            "Granted on",
+            "Expires",
+            "Days left",
+            "State",
+            "Justification",
+            "Diagnostics",
+        ],
+        &r.exceptions,
+        |x| {
             let h = &x.head;
             let mut requested = x.requested_by.as_ref().map_or(NONE.into(), person);
             if let Some(on) = x.requested_on {
@@ -309,101 +328,91 @@ fn exceptions(out: &mut String, r: &Report) {
             for c in &x.compensating_controls {
                 let _ = write!(justification, "<br>control: {}", text(c));
             }
-            row(
-                out,
-                &[
-                    id(h),
-                    service(h),
-                    finding(h),
-                    opt(h.tier.as_deref()),
-                    requested,
-                    lines(approvers),
-                    date(x.granted_on),
-                    date(x.expires),
-                    x.days_left.map_or(NONE.into(), |n| days(n, Past::Expired)),
-                    x.state.as_str().to_string(),
-                    justification,
-                    diags(&x.diagnostics),
-                ],
-            );
-        }
-    }
+            vec![
+                id(h),
+                service(h),
+                finding(h),
+                opt(h.tier.as_deref()),
+                requested,
+                lines(approvers),
+                date(x.granted_on),
+                date(x.expires),
+                x.days_left.map_or(NONE.into(), |n| days(n, Past::Expired)),
+                x.state.as_str().to_string(),
+                justification,
+                diags(&x.diagnostics),
+            ]
+        },
+    );
 }
 
 /// The remediation queue, soonest due first.
 fn queue(out: &mut String, r: &Report) {
-    out.push_str("\n## Remediation queue\n\n");
-    if r.open_remediations.is_empty() {
-        out.push_str("No open remediations.\n");
-    } else {
-        head(
-            out,
-            &[
-                "Remediation",
-                "Service",
-                "Finding",
-                "Tier",
-                "Found on",
-                "Due",
-                "Days left",
-                "State",
-                "Escalation reached",
-                "Call",
-                "Next step",
-                "Diagnostics",
-            ],
-        );
-        for o in &r.open_remediations {
+    section(
+        out,
+        "Remediation queue",
+        "No open remediations.",
+        &[
+            "Remediation",
+            "Service",
+            "Finding",
+            "Tier",
+            "Found on",
+            "Due",
+            "Days left",
+            "State",
+            "Escalation reached",
+            "Call",
+            "Next step",
+            "Diagnostics",
+        ],
+        &r.open_remediations,
+        |o| {
             let h = &o.head;
             let next = o.next_escalation.as_ref().map_or(NONE.into(), |n| {
                 format!("{}<br>{}", escalation(Some(n)), contact(&n.call))
             });
-            row(
-                out,
-                &[
-                    id(h),
-                    service(h),
-                    finding(h),
-                    opt(h.tier.as_deref()),
-                    date(o.found_on),
-                    date(o.due),
-                    o.days_left.map_or(NONE.into(), |n| days(n, Past::Overdue)),
-                    o.state.as_str().to_string(),
-                    escalation(o.escalation.as_ref()),
-                    o.escalation
-                        .as_ref()
-                        .map_or(NONE.into(), |e| contact(&e.call)),
-                    next,
-                    diags(&o.diagnostics),
-                ],
-            );
-        }
-    }
+            vec![
+                id(h),
+                service(h),
+                finding(h),
+                opt(h.tier.as_deref()),
+                date(o.found_on),
+                date(o.due),
+                o.days_left.map_or(NONE.into(), |n| days(n, Past::Overdue)),
+                o.state.as_str().to_string(),
+                escalation(o.escalation.as_ref()),
+                o.escalation
+                    .as_ref()
+                    .map_or(NONE.into(), |e| contact(&e.call)),
+                next,
+                diags(&o.diagnostics),
+            ]
+        },
+    );
 }
 
 /// Completed remediations awaiting verification.
 fn verification(out: &mut String, r: &Report) {
-    out.push_str("\n## Completed, awaiting verification\n\n");
-    if r.awaiting_verification.is_empty() {
-        out.push_str("No completed remediations await verification.\n");
-    } else {
-        head(
-            out,
-            &[
-                "Remediation",
-                "Service",
-                "Finding",
-                "Tier",
-                "Implemented by",
-                "Completed on",
-                "Waiting",
-                "Verification",
-                "Verifier team",
-                "Evidence",
-                "Diagnostics",
-            ],
-        );
-        for c in &r.awaiting_verification {
+    section(
+        out,
+        "Completed, awaiting verification",
+        "No completed remediations await verification.",
+        &[
+            "Remediation",
+            "Service",
+            "Finding",
+            "Tier",
+            "Implemented by",
+            "Completed on",
+            "Waiting",
+            "Verification",
+            "Verifier team",
+            "Evidence",
+            "Diagnostics",
+        ],
+        &r.awaiting_verification,
+        |c| {
             let h = &c.head;
             let mut verification = if c.verification_required {
                 "required".to_string()
@@ -419,52 +428,47 @@ fn verification(out: &mut String, r: &Report) {
                     let _ = write!(verification, " on {on}");
                 }
             }
-            row(
-                out,
-                &[
-                    id(h),
-                    service(h),
-                    finding(h),
-                    opt(h.tier.as_deref()),
-                    c.implemented_by.as_ref().map_or(NONE.into(), person),
-                    date(c.completed_on),
-                    c.days_waiting.map_or(NONE.into(), crate::rules::days),
-                    verification,
-                    owner(c.validation.as_ref()),
-                    lines(c.evidence.iter().map(|e| text(e)).collect()),
-                    diags(&c.diagnostics),
-                ],
-            );
-        }
-    }
+            vec![
+                id(h),
+                service(h),
+                finding(h),
+                opt(h.tier.as_deref()),
+                c.implemented_by.as_ref().map_or(NONE.into(), person),
+                date(c.completed_on),
+                c.days_waiting.map_or(NONE.into(), crate::rules::days),
+                verification,
+                owner(c.validation.as_ref()),
+                lines(c.evidence.iter().map(|e| text(e)).collect()),
+                diags(&c.diagnostics),
+            ]
+        },
+    );
 }
 
 /// The diagnostics, as `check` reports them.
 fn diagnostics(out: &mut String, r: &Report) {
-    out.push_str("\n## Diagnostics\n\n");
-    if r.diagnostics.is_empty() {
-        out.push_str("No diagnostics: the repository checks clean.\n");
-    } else {
-        head(out, &["Severity", "Rule", "Location", "Record", "Message"]);
-        for d in &r.diagnostics {
+    section(
+        out,
+        "Diagnostics",
+        "No diagnostics: the repository checks clean.",
+        &["Severity", "Rule", "Location", "Record", "Message"],
+        &r.diagnostics,
+        |d| {
             let mut location = text(&d.file);
             if let (Some(l), Some(c)) = (d.line, d.column) {
                 let _ = write!(location, ":{l}:{c}");
             }
-            row(
-                out,
-                &[
-                    d.severity.to_string(),
-                    format!("{} {}", d.code, d.name),
-                    location,
-                    d.record
-                        .as_ref()
-                        .map_or(NONE.into(), |r| format!("{} {}", r.kind, text(&r.id))),
-                    text(&d.message),
-                ],
-            );
-        }
-    }
+            vec![
+                d.severity.to_string(),
+                format!("{} {}", d.code, d.name),
+                location,
+                d.record
+                    .as_ref()
+                    .map_or(NONE.into(), |r| format!("{} {}", r.kind, text(&r.id))),
+                text(&d.message),
+            ]
+        },
+    );
 }
 
 /// A section per service, under its anchor.
