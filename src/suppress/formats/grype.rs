@@ -7,44 +7,37 @@ use serde_json::Value;
 use super::{Entry, Parsed, What, YamlDoc, child, kind};
 
 pub fn parse(text: &str) -> Parsed {
-    let doc = match YamlDoc::load(text) {
-        Ok(d) => d,
-        Err(p) => return p,
-    };
-    let mut out = Parsed::default();
-    let Some(root) = doc.expect_map(&doc.value, "", "the file", &mut out) else {
-        return out;
-    };
-    let Some(rules) = root
-        .get("ignore")
-        .and_then(|v| doc.expect_list(v, "/ignore", "`ignore`", &mut out))
-    else {
-        return out;
-    };
-    for (i, rule) in rules.iter().enumerate() {
-        let pointer = child("/ignore", &i.to_string());
-        let Some(rule) = doc.expect_map(rule, &pointer, "an `ignore` rule", &mut out) else {
-            continue;
+    YamlDoc::read_map(text, |doc, root, out| {
+        let Some(rules) = root
+            .get("ignore")
+            .and_then(|v| doc.expect_list(v, "/ignore", "`ignore`", out))
+        else {
+            return;
         };
-        let id_ptr = child(&pointer, "vulnerability");
-        match rule.get("vulnerability") {
-            Some(Value::String(id)) if !id.is_empty() => out.entries.push(Entry {
-                what: What::Id(id.clone()),
-                at: doc.at(&id_ptr, false),
-                expiries: Vec::new(),
-            }),
-            None | Some(Value::Null) | Some(Value::String(_)) => out.entries.push(Entry {
-                what: What::Blanket(describe(rule)),
-                at: doc.at(&pointer, false),
-                expiries: Vec::new(),
-            }),
-            Some(other) => {
-                let msg = format!("`vulnerability` must be a string, not {}", kind(other));
-                out.problem(doc.at(&id_ptr, false), msg);
+        for (i, rule) in rules.iter().enumerate() {
+            let pointer = child("/ignore", &i.to_string());
+            let Some(rule) = doc.expect_map(rule, &pointer, "an `ignore` rule", out) else {
+                continue;
+            };
+            let id_ptr = child(&pointer, "vulnerability");
+            match rule.get("vulnerability") {
+                Some(Value::String(id)) if !id.is_empty() => out.entries.push(Entry {
+                    what: What::Id(id.clone()),
+                    at: doc.at(&id_ptr, false),
+                    expiries: Vec::new(),
+                }),
+                None | Some(Value::Null) | Some(Value::String(_)) => out.entries.push(Entry {
+                    what: What::Blanket(describe(rule)),
+                    at: doc.at(&pointer, false),
+                    expiries: Vec::new(),
+                }),
+                Some(other) => {
+                    let msg = format!("`vulnerability` must be a string, not {}", kind(other));
+                    out.problem(doc.at(&id_ptr, false), msg);
+                }
             }
         }
-    }
-    out
+    })
 }
 
 /// What a rule without a vulnerability silences, from the conditions it sets.

@@ -217,6 +217,23 @@ struct YamlDoc {
 }
 
 impl YamlDoc {
+    /// Reads a YAML suppression file whose top level must be a mapping: `read` gets that
+    /// mapping; a file that does not parse, or is not a mapping, is its problems alone.
+    fn read_map(
+        text: &str,
+        read: impl FnOnce(&YamlDoc, &serde_json::Map<String, Value>, &mut Parsed),
+    ) -> Parsed {
+        let doc = match YamlDoc::load(text) {
+            Ok(d) => d,
+            Err(p) => return p,
+        };
+        let mut out = Parsed::default();
+        if let Some(root) = doc.expect_map(&doc.value, "", "the file", &mut out) {
+            read(&doc, root, &mut out);
+        }
+        out
+    }
+
     fn load(text: &str) -> Result<YamlDoc, Parsed> {
         let parsed = parse::parse(text, true);
         let mut duplicates = Vec::new();

@@ -13,50 +13,43 @@ use serde_json::Value;
 use super::{Entry, Expiry, Parsed, What, YamlDoc, child};
 
 pub fn parse(text: &str) -> Parsed {
-    let doc = match YamlDoc::load(text) {
-        Ok(d) => d,
-        Err(p) => return p,
-    };
-    let mut out = Parsed::default();
-    let Some(root) = doc.expect_map(&doc.value, "", "the file", &mut out) else {
-        return out;
-    };
-    let Some(ignore) = root
-        .get("ignore")
-        .and_then(|v| doc.expect_map(v, "/ignore", "`ignore`", &mut out))
-    else {
-        return out;
-    };
-    for (id, rules) in ignore {
-        let pointer = child("/ignore", id);
-        let mut expiries = Vec::new();
-        if let Value::Array(rules) = rules {
-            for (i, rule) in rules.iter().enumerate() {
-                let rule_ptr = child(&pointer, &i.to_string());
-                // `- '*': {reason, expires}`; a bare path (`- '*'`) has no expiry.
-                let Value::Object(paths) = rule else {
-                    expiries.push(Expiry::default());
-                    continue;
-                };
-                for (path, settings) in paths {
-                    let exp_ptr = child(&child(&rule_ptr, path), "expires");
-                    let expires = settings.get("expires");
-                    expiries.push(doc.expiry(expires, &exp_ptr, "expires", &mut out));
+    YamlDoc::read_map(text, |doc, root, out| {
+        let Some(ignore) = root
+            .get("ignore")
+            .and_then(|v| doc.expect_map(v, "/ignore", "`ignore`", out))
+        else {
+            return;
+        };
+        for (id, rules) in ignore {
+            let pointer = child("/ignore", id);
+            let mut expiries = Vec::new();
+            if let Value::Array(rules) = rules {
+                for (i, rule) in rules.iter().enumerate() {
+                    let rule_ptr = child(&pointer, &i.to_string());
+                    // `- '*': {reason, expires}`; a bare path (`- '*'`) has no expiry.
+                    let Value::Object(paths) = rule else {
+                        expiries.push(Expiry::default());
+                        continue;
+                    };
+                    for (path, settings) in paths {
+                        let exp_ptr = child(&child(&rule_ptr, path), "expires");
+                        let expires = settings.get("expires");
+                        expiries.push(doc.expiry(expires, &exp_ptr, "expires", out));
+                    }
                 }
             }
+            if expiries.is_empty() {
+                expiries.push(Expiry::default());
+            }
+            out.entries.push(Entry {
+                what: What::Id(id.clone()),
+                at: doc.at(&pointer, true),
+                expiries,
+            });
         }
-        if expiries.is_empty() {
-            expiries.push(Expiry::default());
-        }
-        out.entries.push(Entry {
-            what: What::Id(id.clone()),
-            at: doc.at(&pointer, true),
-            expiries,
-        });
-    }
-    // In file order, whatever order the mapping keeps.
-    out.entries.sort_by_key(|e| e.at.span.start);
-    out
+        // In file order, whatever order the mapping keeps.
+        out.entries.sort_by_key(|e| e.at.span.start);
+    })
 }
 
 #[cfg(test)]

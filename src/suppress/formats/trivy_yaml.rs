@@ -14,49 +14,42 @@ const LISTS: [&str; 4] = [
 ];
 
 pub fn parse(text: &str) -> Parsed {
-    let doc = match YamlDoc::load(text) {
-        Ok(d) => d,
-        Err(p) => return p,
-    };
-    let mut out = Parsed::default();
-    let Some(root) = doc.expect_map(&doc.value, "", "the file", &mut out) else {
-        return out;
-    };
-    for list in LISTS {
-        let pointer = child("", list);
-        let Some(items) = root
-            .get(list)
-            .and_then(|v| doc.expect_list(v, &pointer, &format!("`{list}`"), &mut out))
-        else {
-            continue;
-        };
-        for (i, item) in items.iter().enumerate() {
-            let item_ptr = child(&pointer, &i.to_string());
-            let Some(item) = doc.expect_map(item, &item_ptr, "an item", &mut out) else {
+    YamlDoc::read_map(text, |doc, root, out| {
+        for list in LISTS {
+            let pointer = child("", list);
+            let Some(items) = root
+                .get(list)
+                .and_then(|v| doc.expect_list(v, &pointer, &format!("`{list}`"), out))
+            else {
                 continue;
             };
-            let id_ptr = child(&item_ptr, "id");
-            // An item without an id (or an empty one) matches no finding.
-            let id = match item.get("id") {
-                None | Some(Value::Null) => continue,
-                Some(Value::String(s)) if s.is_empty() => continue,
-                Some(Value::String(s)) => s,
-                Some(other) => {
-                    let msg = format!("`id` must be a string, not {}", kind(other));
-                    out.problem(doc.at(&id_ptr, false), msg);
+            for (i, item) in items.iter().enumerate() {
+                let item_ptr = child(&pointer, &i.to_string());
+                let Some(item) = doc.expect_map(item, &item_ptr, "an item", out) else {
                     continue;
-                }
-            };
-            let exp_ptr = child(&item_ptr, "expired_at");
-            let expiry = doc.expiry(item.get("expired_at"), &exp_ptr, "expired_at", &mut out);
-            out.entries.push(Entry {
-                what: What::Id(id.clone()),
-                at: doc.at(&id_ptr, false),
-                expiries: vec![expiry],
-            });
+                };
+                let id_ptr = child(&item_ptr, "id");
+                // An item without an id (or an empty one) matches no finding.
+                let id = match item.get("id") {
+                    None | Some(Value::Null) => continue,
+                    Some(Value::String(s)) if s.is_empty() => continue,
+                    Some(Value::String(s)) => s,
+                    Some(other) => {
+                        let msg = format!("`id` must be a string, not {}", kind(other));
+                        out.problem(doc.at(&id_ptr, false), msg);
+                        continue;
+                    }
+                };
+                let exp_ptr = child(&item_ptr, "expired_at");
+                let expiry = doc.expiry(item.get("expired_at"), &exp_ptr, "expired_at", out);
+                out.entries.push(Entry {
+                    what: What::Id(id.clone()),
+                    at: doc.at(&id_ptr, false),
+                    expiries: vec![expiry],
+                });
+            }
         }
-    }
-    out
+    })
 }
 
 #[cfg(test)]
